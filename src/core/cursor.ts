@@ -1,0 +1,29 @@
+import { ValidationError } from './errors.js'
+
+/** Position in a newest-first session listing: the last session of the previous page. */
+export interface SessionCursor {
+  readonly createdAt: string
+  readonly id: string
+}
+
+/** Encodes a listing position as an opaque string. */
+export function encodeCursor(cursor: SessionCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url')
+}
+
+/**
+ * Decodes `nextCursor` from an earlier page.
+ * @throws ValidationError `FIELD_INVALID` when the text did not come from `nextCursor`.
+ */
+export function decodeCursor(text: string): SessionCursor {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+  } catch (error) {
+    throw new ValidationError('FIELD_INVALID', 'cursor is not a nextCursor value from listSessions', { cause: error })
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string' || Number.isNaN(Date.parse(value[0]))) {
+    throw new ValidationError('FIELD_INVALID', 'cursor is not a nextCursor value from listSessions')
+  }
+  return { createdAt: value[0], id: value[1] }
+}

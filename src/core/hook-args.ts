@@ -1,0 +1,105 @@
+import { ValidationError, quote } from './errors.js'
+import { newId, now } from './ids.js'
+import type { JsonObject, JsonValue, Role } from './records.js'
+import type { SessionSeed, WriteOp } from './store.js'
+import {
+  checkContent, checkJson, checkJsonObject, checkName, checkOptionalName, checkSessionId,
+} from './validate.js'
+
+/** Object form of `aonAgentStart` / `aonAgentEnd` (the seed's keyword arguments). */
+export interface AgentEventArgs {
+  readonly sessionId: string
+  readonly name: string
+  readonly agentId?: string | undefined
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined
+  /** Start only: the user the session belongs to (kept on the session). */
+  readonly userId?: string | null | undefined
+}
+
+/** Object form of `aonUserMessage` / `aonAgentMessage`. */
+export interface MessageArgs {
+  readonly sessionId: string
+  readonly content: string
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined
+  readonly runId?: string | null | undefined
+}
+
+/** Object form of `aonToolCall`, with the seed's names (`arguments`, `result`). */
+export interface ToolCallArgs {
+  readonly sessionId: string
+  readonly toolName: string
+  readonly arguments: Readonly<Record<string, unknown>>
+  readonly result?: unknown
+  readonly metadata?: Readonly<Record<string, unknown>> | null | undefined
+  readonly error?: string | null | undefined
+  readonly durationMs?: number | null | undefined
+  readonly runId?: string | null | undefined
+}
+
+/** True when a hook was called with one object rather than positional arguments. */
+export function isObjectForm(first: unknown): first is object {
+  return typeof first === 'object' && first !== null
+}
+
+function seed(sessionId: string, at: string, fields?: Partial<Pick<SessionSeed, 'userId' | 'agentId' | 'name' | 'metadata'>>): SessionSeed {
+  return { id: sessionId, userId: fields?.userId ?? null, agentId: fields?.agentId ?? null, name: fields?.name ?? null, metadata: fields?.metadata ?? {}, at }
+}
+
+/** Validates a message hook's arguments into a write. @throws ValidationError */
+export function messageOp(role: Role, args: MessageArgs): WriteOp {
+  const sessionId = checkSessionId(args.sessionId)
+  const content = checkContent(args.content)
+  const metadata = checkJsonObject('metadata', args.metadata)
+  const runId = checkOptionalName('runId', args.runId)
+  const at = now()
+  return { type: 'message', session: seed(sessionId, at), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId } }
+}
+
+/** Validates a tool-call hook's arguments into a write. @throws ValidationError */
+export function toolCallOp(args: ToolCallArgs): WriteOp {
+  const sessionId = checkSessionId(args.sessionId)
+  const toolName = checkName('toolName', args.toolName, false)
+  const toolArguments = checkJsonObject('arguments', args.arguments) as JsonObject
+  if (args.arguments === undefined || args.arguments === null) {
+    throw new ValidationError('JSON_UNFAITHFUL', `arguments must be a plain object, got ${quote(args.arguments)}`)
+  }
+  const result: JsonValue = checkJson('result', args.result)
+  const metadata = checkJsonObject('metadata', args.metadata)
+  const error = args.error === undefined || args.error === null ? null : checkErrorText(args.error)
+  const durationMs = args.durationMs === undefined || args.durationMs === null ? null : checkDuration(args.durationMs)
+  const runId = checkOptionalName('runId', args.runId)
+  const at = now()
+  return {
+    type: 'toolCall',
+    session: seed(sessionId, at),
+    record: { id: newId(), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId },
+  }
+}
+
+/** Validates an agent start or end into a write. @throws ValidationError */
+export function agentStateOp(status: 'started' | 'ended', args: AgentEventArgs): WriteOp {
+  const sessionId = checkSessionId(args.sessionId)
+  const name = checkName('name', args.name, false)
+  const agentId = args.agentId === undefined ? '' : checkName('agentId', args.agentId, true)
+  const metadata = checkJsonObject('metadata', args.metadata)
+  const userId = checkOptionalName('userId', args.userId)
+  const at = now()
+  const started = status === 'started'
+  return {
+    type: 'agentState',
+    session: seed(sessionId, at, started ? { userId, agentId: agentId === '' ? null : agentId, name, metadata } : { name }),
+    record: { sessionId, name, agentId, status, startedAt: at, endedAt: started ? null : at, metadata },
+  }
+}
+
+function checkErrorText(value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError('FIELD_INVALID', `error must be a string, got ${quote(value)}`)
+  return checkContent(value)
+}
+
+function checkDuration(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValidationError('FIELD_INVALID', `durationMs must be a non-negative finite number, got ${quote(value)}`)
+  }
+  return value
+}

@@ -1,0 +1,141 @@
+import type {
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from './records.js'
+
+/** A message before its store assigns `seq`. */
+export type NewMessage = Omit<Message, 'seq'>
+/** A tool call before its store assigns `seq`. */
+export type NewToolCall = Omit<ToolCall, 'seq'>
+
+/**
+ * What a session row starts as when a write names a session that does not exist yet.
+ * On an existing session, non-null `userId`/`agentId`/`name` fill fields that are still null.
+ */
+export interface SessionSeed {
+  readonly id: string
+  readonly userId: string | null
+  readonly agentId: string | null
+  readonly name: string | null
+  readonly metadata: JsonObject
+  readonly at: string
+}
+
+/**
+ * One write of a batch. Every write creates its session if absent (from `session`).
+ * Messages and tool calls take the session's next `seq`, in batch order;
+ * `agentState` records an agent's start (clears the session's `endedAt`) or end (sets it).
+ */
+export type WriteOp =
+  | { readonly type: 'message'; readonly session: SessionSeed; readonly record: NewMessage }
+  | { readonly type: 'toolCall'; readonly session: SessionSeed; readonly record: NewToolCall }
+  | { readonly type: 'agentState'; readonly session: SessionSeed; readonly record: AgentState }
+
+/** Per write of a batch, the `seq` it was given (0 for agent state, which has none). */
+export type WriteResult = readonly number[]
+
+/** `listSessions` after defaults: a concrete limit. */
+export interface SessionListing extends ListSessionsQuery {
+  readonly limit: number
+}
+
+/**
+ * The store protocol, in its synchronous form. Every store implements it either synchronously
+ * (`SyncStore`: memory, SQLite) or asynchronously (`Store`: every method returns a promise).
+ *
+ * `write` is atomic: all of a batch commits or none does. Writes are idempotent by record id:
+ * a record whose id is already stored is left as it is.
+ * Reads of a session that does not exist give null or empty arrays.
+ * After `close`, every method throws `StoreError` with code `STORE_CLOSED`.
+ */
+export interface StoreMethods {
+  write(ops: readonly WriteOp[]): WriteResult
+  getSession(sessionId: string): Session | null
+  listSessions(query: SessionListing): Page<Session>
+  getMessages(sessionId: string, query: HistoryQuery): readonly Message[]
+  getToolCalls(sessionId: string, query: HistoryQuery): readonly ToolCall[]
+  getTimeline(sessionId: string, query: HistoryQuery): readonly TimelineItem[]
+  getAgentStates(sessionId: string): readonly AgentState[]
+  deleteSession(sessionId: string): boolean
+  close(): void
+}
+
+/** A store whose methods return their results directly. */
+export type SyncStore = StoreMethods
+
+/** A store whose methods return promises. */
+export type Store = {
+  readonly [K in keyof StoreMethods]: (...args: Parameters<StoreMethods[K]>) => Promise<ReturnType<StoreMethods[K]>>
+}
+
+/** What a backend can do, declared so that the conformance suite tests the rest for typed errors. */
+export interface Capabilities {
+  /** The synchronous `on*` surface works. */
+  readonly syncSurface: boolean
+  /** The read API works (a user store may implement writes only). */
+  readonly reads: boolean
+  /** Data outlives `close()` and is seen by a second `PraisonAIDB` on the same target. */
+  readonly persistent: boolean
+}
+
+/**
+ * How `PraisonAIDB` opens a store, built once per instance from a URL, options or a user store.
+ * `open`/`openSync` may be called again after the stores they returned are closed (re-open).
+ */
+export interface Backend {
+  /** Human-readable target with any password removed; safe for errors and logs. */
+  readonly description: string
+  readonly capabilities: Capabilities
+  /** Most writes per `write` call; 1 where a batch would not be atomic (user stores). */
+  readonly maxBatch: number
+  open(): Promise<Store>
+  /** @throws ConfigError `CAPABILITY_MISSING` when the backend has no synchronous surface. */
+  openSync(): SyncStore
+}
+
+/** Wraps a synchronous store as an asynchronous one that runs on the calling thread. */
+export function inlineStore(sync: SyncStore): Store {
+  const wrap = <K extends keyof StoreMethods>(key: K) =>
+    (...args: Parameters<StoreMethods[K]>): Promise<ReturnType<StoreMethods[K]>> => {
+      try {
+        return Promise.resolve((sync[key] as (...a: Parameters<StoreMethods[K]>) => ReturnType<StoreMethods[K]>)(...args))
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+    }
+  return {
+    write: wrap('write'),
+    getSession: wrap('getSession'),
+    listSessions: wrap('listSessions'),
+    getMessages: wrap('getMessages'),
+    getToolCalls: wrap('getToolCalls'),
+    getTimeline: wrap('getTimeline'),
+    getAgentStates: wrap('getAgentStates'),
+    deleteSession: wrap('deleteSession'),
+    close: wrap('close'),
+  }
+}
+
+/** Both surfaces on one store instance, closed when the last surface closes. */
+export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 'openSync'> {
+  let shared: SyncStore | undefined
+  let users = 0
+  const acquire = (): SyncStore => {
+    shared ??= connect()
+    users += 1
+    const store = shared
+    let released = false
+    return {
+      ...store,
+      close: () => {
+        if (released) return
+        released = true
+        users -= 1
+        if (users === 0) {
+          shared = undefined
+          store.close()
+        }
+      },
+    }
+  }
+  return { open: () => Promise.resolve(inlineStore(acquire())), openSync: acquire }
+}

@@ -1,0 +1,226 @@
+import { ConfigError, StoreError, quote } from './errors.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from './records.js'
+import { mergeTimeline } from './timeline.js'
+import type { Backend, SessionListing, Store, SyncStore, WriteOp, WriteResult } from './store.js'
+
+type Twin<Name extends string, Args extends unknown[], Result> =
+  & { readonly [K in Name]?: (...args: Args) => Result | Promise<Result> }
+  & { readonly [K in `async${Capitalize<Name>}`]?: (...args: Args) => Promise<Result> }
+
+/**
+ * A store you write yourself: a plain object or class instance with any subset of these
+ * methods, each with an optional `async` twin (`addMessage` / `asyncAddMessage`). The async
+ * surface prefers the twin; the sync surface needs the plain method. Methods receive full
+ * records, with `sessionId` and `seq`. At least one write method is required.
+ */
+export type UserStore =
+  & Twin<'addMessage', [message: Message], unknown>
+  & Twin<'addToolCall', [toolCall: ToolCall], unknown>
+  & Twin<'setAgentState', [state: AgentState], unknown>
+  & Twin<'getSession', [sessionId: string], Session | null>
+  & Twin<'listSessions', [query: SessionListing], Page<Session>>
+  & Twin<'getMessages', [sessionId: string, query: HistoryQuery], readonly Message[]>
+  & Twin<'getToolCalls', [sessionId: string, query: HistoryQuery], readonly ToolCall[]>
+  & Twin<'getTimeline', [sessionId: string, query: HistoryQuery], readonly TimelineItem[]>
+  & Twin<'getAgentStates', [sessionId: string], readonly AgentState[]>
+  & Twin<'deleteSession', [sessionId: string], boolean>
+  & { readonly close?: () => unknown; readonly aclose?: () => Promise<unknown> }
+
+const WRITES = ['addMessage', 'addToolCall', 'setAgentState'] as const
+const READS = ['getSession', 'listSessions', 'getMessages', 'getToolCalls', 'getAgentStates', 'deleteSession'] as const
+type MethodName = typeof WRITES[number] | typeof READS[number] | 'getTimeline'
+type Fn = (...args: unknown[]) => unknown
+
+/**
+ * Finds a method the object really has, on itself or its prototype chain, by property
+ * descriptor: a Proxy whose `get` answers every name does not fabricate descriptors.
+ */
+function findMethod(target: object, name: string): Fn | undefined {
+  for (let o: object | null = target; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, name)
+    if (descriptor === undefined) continue
+    const value: unknown = descriptor.get ? descriptor.get.call(target) : descriptor.value
+    return typeof value === 'function' ? (value as Fn).bind(target) : undefined
+  }
+  return undefined
+}
+
+function asyncName(name: string): string {
+  return `async${name[0]!.toUpperCase()}${name.slice(1)}`
+}
+
+interface Methods {
+  readonly sync: Partial<Record<MethodName | 'close', Fn>>
+  readonly async: Partial<Record<MethodName | 'close', Fn>>
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+function wrapUserError(method: string, error: unknown): StoreError {
+  return error instanceof StoreError ? error : new StoreError('STORE_FAILED', `user store method ${method} failed`, { cause: error })
+}
+
+/** Turns a tool call into the `tool` message given to a store that has no tool-call method. */
+function toolCallAsMessage(call: ToolCall): Message {
+  return {
+    id: call.id, sessionId: call.sessionId, seq: call.seq, role: 'tool', createdAt: call.createdAt, runId: call.runId,
+    content: JSON.stringify({ toolName: call.toolName, arguments: call.arguments, result: call.result }),
+    metadata: { ...call.metadata, toolName: call.toolName },
+  }
+}
+
+/**
+ * Adapts a user store to the store protocol, once: methods are detected at construction,
+ * never re-probed. `seq` is assigned here, per session, continuing from what the store's
+ * reads report (if it has any).
+ * @throws ConfigError `STORE_INVALID` when the object has none of the write methods.
+ */
+export function adaptUserStore(store: UserStore): Backend {
+  if (typeof store !== 'object' || store === null) throw new ConfigError('STORE_INVALID', `store must be an object, got ${quote(store)}`)
+  const methods: Methods = { sync: {}, async: {} }
+  for (const name of [...WRITES, ...READS, 'getTimeline', 'close'] as const) {
+    const sync = findMethod(store, name)
+    const async = findMethod(store, name === 'close' ? 'aclose' : asyncName(name))
+    if (sync) methods.sync[name] = sync
+    if (async) methods.async[name] = async
+  }
+  const has = (name: MethodName) => methods.sync[name] !== undefined || methods.async[name] !== undefined
+  if (!WRITES.some(has)) {
+    throw new ConfigError('STORE_INVALID', `store has none of the write methods ${WRITES.map((w) => `${w}/${asyncName(w)}`).join(', ')}`)
+  }
+  const syncWrites = WRITES.filter(has).every((name) => methods.sync[name] !== undefined)
+  const reads = READS.every(has)
+  const lastSeq = new Map<string, number>()
+  const description = `user store ${Object.getPrototypeOf(store)?.constructor?.name ?? 'object'}`
+
+  const callSync = (name: MethodName | 'close', args: unknown[]): unknown => {
+    const fn = methods.sync[name]
+    if (fn === undefined) {
+      throw new ConfigError('CAPABILITY_MISSING', `${description} has no synchronous ${name}; use the async surface or PraisonAIDB.fromModule`)
+    }
+    let result: unknown
+    try {
+      result = fn(...args)
+    } catch (error) {
+      throw wrapUserError(name, error)
+    }
+    if (isThenable(result)) {
+      Promise.resolve(result).catch(() => undefined) // it is reported below; keep it from crashing the process
+      throw new ConfigError('CAPABILITY_MISSING', `${description}'s ${name} returned a promise, so the synchronous surface cannot use it`)
+    }
+    return result
+  }
+  const callAsync = async (name: MethodName | 'close', args: unknown[]): Promise<unknown> => {
+    const fn = methods.async[name] ?? methods.sync[name]
+    if (fn === undefined) throw new ConfigError('CAPABILITY_MISSING', `${description} has no ${name} or ${asyncName(name)}`)
+    try {
+      return await fn(...args)
+    } catch (error) {
+      throw wrapUserError(fn === methods.async[name] ? asyncName(name) : name, error)
+    }
+  }
+
+  const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, unknown][]; seqs: number[] } => {
+    const calls: [MethodName, unknown][] = []
+    const seqs: number[] = []
+    for (const op of ops) {
+      if (op.type === 'agentState') {
+        seqs.push(0)
+        if (has('setAgentState')) calls.push(['setAgentState', op.record])
+        continue
+      }
+      const seq = seqOf(op.record.sessionId)
+      seqs.push(seq)
+      if (op.type === 'message') {
+        if (has('addMessage')) calls.push(['addMessage', { ...op.record, seq }])
+      } else if (has('addToolCall')) {
+        calls.push(['addToolCall', { ...op.record, seq }])
+      } else if (has('addMessage')) {
+        calls.push(['addMessage', toolCallAsMessage({ ...op.record, seq })])
+      }
+    }
+    return { calls, seqs }
+  }
+
+  const maxSeqOf = (timeline: readonly TimelineItem[]): number => timeline.reduce((max, item) => Math.max(max, item.seq), 0)
+  const nextSeq = (sessionId: string, known: number): number => {
+    const seq = Math.max(lastSeq.get(sessionId) ?? 0, known) + 1
+    lastSeq.set(sessionId, seq)
+    return seq
+  }
+  const canReadSeq = has('getTimeline') || (has('getMessages') && has('getToolCalls'))
+
+  const timelineSync = (sessionId: string, query: HistoryQuery): readonly TimelineItem[] =>
+    has('getTimeline')
+      ? callSync('getTimeline', [sessionId, query]) as readonly TimelineItem[]
+      : mergeTimeline(callSync('getMessages', [sessionId, query]) as readonly Message[], callSync('getToolCalls', [sessionId, query]) as readonly ToolCall[], query)
+  const timelineAsync = async (sessionId: string, query: HistoryQuery): Promise<readonly TimelineItem[]> =>
+    has('getTimeline')
+      ? await callAsync('getTimeline', [sessionId, query]) as readonly TimelineItem[]
+      : mergeTimeline(await callAsync('getMessages', [sessionId, query]) as readonly Message[], await callAsync('getToolCalls', [sessionId, query]) as readonly ToolCall[], query)
+
+  const syncStore: SyncStore = {
+    write(ops: readonly WriteOp[]): WriteResult {
+      const known = new Map<string, number>()
+      for (const op of ops) {
+        const id = op.session.id
+        if (op.type !== 'agentState' && !lastSeq.has(id) && !known.has(id)) known.set(id, canReadSeq ? maxSeqOf(timelineSync(id, {})) : 0)
+      }
+      const { calls, seqs } = recordsOf(ops, (id) => nextSeq(id, known.get(id) ?? 0))
+      for (const [name, record] of calls) callSync(name, [record])
+      return seqs
+    },
+    getSession: (id) => callSync('getSession', [id]) as Session | null,
+    listSessions: (query) => callSync('listSessions', [query]) as Page<Session>,
+    getMessages: (id, query) => callSync('getMessages', [id, query]) as readonly Message[],
+    getToolCalls: (id, query) => callSync('getToolCalls', [id, query]) as readonly ToolCall[],
+    getTimeline: timelineSync,
+    getAgentStates: (id) => callSync('getAgentStates', [id]) as readonly AgentState[],
+    deleteSession: (id) => {
+      lastSeq.delete(id)
+      return callSync('deleteSession', [id]) as boolean
+    },
+    close: () => {
+      if (methods.sync.close) callSync('close', [])
+    },
+  }
+  const asyncStore: Store = {
+    async write(ops) {
+      const known = new Map<string, number>()
+      for (const op of ops) {
+        const id = op.session.id
+        if (op.type !== 'agentState' && !lastSeq.has(id) && !known.has(id)) known.set(id, canReadSeq ? maxSeqOf(await timelineAsync(id, {})) : 0)
+      }
+      const { calls, seqs } = recordsOf(ops, (id) => nextSeq(id, known.get(id) ?? 0))
+      for (const [name, record] of calls) await callAsync(name, [record])
+      return seqs
+    },
+    getSession: async (id) => await callAsync('getSession', [id]) as Session | null,
+    listSessions: async (query) => await callAsync('listSessions', [query]) as Page<Session>,
+    getMessages: async (id, query) => await callAsync('getMessages', [id, query]) as readonly Message[],
+    getToolCalls: async (id, query) => await callAsync('getToolCalls', [id, query]) as readonly ToolCall[],
+    getTimeline: timelineAsync,
+    getAgentStates: async (id) => await callAsync('getAgentStates', [id]) as readonly AgentState[],
+    deleteSession: async (id) => {
+      lastSeq.delete(id)
+      return await callAsync('deleteSession', [id]) as boolean
+    },
+    close: async () => {
+      if (methods.async.close || methods.sync.close) await callAsync('close', [])
+    },
+  }
+  return {
+    description,
+    capabilities: { syncSurface: syncWrites, reads, persistent: true },
+    maxBatch: 1,
+    open: () => Promise.resolve(asyncStore),
+    openSync: () => {
+      if (!syncWrites) throw new ConfigError('CAPABILITY_MISSING', `${description} has only async write methods, so the synchronous on* surface cannot use it; use the aon* surface or PraisonAIDB.fromModule`)
+      return syncStore
+    },
+  }
+}

@@ -1,0 +1,161 @@
+import { decodeCursor, encodeCursor } from '../../core/cursor.js'
+import { StoreError } from '../../core/errors.js'
+import type {
+  AgentState, HistoryQuery, JsonValue, Message, Page, Session, TimelineItem, ToolCall,
+} from '../../core/records.js'
+import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type WriteOp } from '../../core/store.js'
+import { mergeTimeline } from '../../core/timeline.js'
+
+interface SessionData {
+  session: Session
+  lastSeq: number
+  readonly messages: Message[]
+  readonly toolCalls: ToolCall[]
+  readonly agents: Map<string, AgentState>
+}
+
+/** A deep, frozen copy of a validated JSON value: stored data cannot change behind the store's back. */
+function frozenCopy<T extends JsonValue>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return Object.freeze(value.map((v: JsonValue) => frozenCopy(v))) as unknown as T
+  const copy: Record<string, JsonValue> = {}
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, JsonValue | undefined>)[key]
+    if (child !== undefined) copy[key] = frozenCopy(child)
+  }
+  return Object.freeze(copy) as T
+}
+
+/** Index of the first item with seq > `seq` in a seq-ascending array. */
+function upperBound(items: readonly { readonly seq: number }[], seq: number): number {
+  let lo = 0
+  let hi = items.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (items[mid]!.seq <= seq) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function range<T extends { readonly seq: number }>(items: readonly T[], query: HistoryQuery): T[] {
+  const start = query.afterSeq === undefined ? 0 : upperBound(items, query.afterSeq)
+  const end = query.beforeSeq === undefined ? items.length : upperBound(items, query.beforeSeq - 1)
+  const from = query.limit === undefined ? start : Math.max(start, end - query.limit)
+  return items.slice(from, Math.max(from, end))
+}
+
+function newestFirst(a: Session, b: Session): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/** The data of a memory store; it lives as long as its `PraisonAIDB`. */
+class MemoryData {
+  readonly sessions = new Map<string, SessionData>()
+  readonly ids = new Set<string>()
+
+  #session(op: WriteOp): SessionData {
+    const seed = op.session
+    let data = this.sessions.get(seed.id)
+    if (data === undefined) {
+      data = {
+        session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
+        lastSeq: 0, messages: [], toolCalls: [], agents: new Map(),
+      }
+      this.sessions.set(seed.id, data)
+    } else {
+      const s = data.session
+      data.session = { ...s, userId: s.userId ?? seed.userId, agentId: s.agentId ?? seed.agentId, name: s.name ?? seed.name, updatedAt: seed.at }
+    }
+    return data
+  }
+
+  write(ops: readonly WriteOp[]): number[] {
+    const seqs: number[] = []
+    for (const op of ops) {
+      const data = this.#session(op)
+      if (op.type === 'agentState') {
+        seqs.push(0)
+        const r = op.record
+        const key = JSON.stringify([r.name, r.agentId])
+        const before = data.agents.get(key)
+        data.agents.set(key, { ...r, startedAt: r.status === 'started' || !before ? r.startedAt : before.startedAt, metadata: frozenCopy(r.metadata) })
+        data.session = { ...data.session, endedAt: r.endedAt }
+        continue
+      }
+      const seq = ++data.lastSeq
+      seqs.push(seq)
+      if (this.ids.has(op.record.id)) continue
+      this.ids.add(op.record.id)
+      if (op.type === 'message') {
+        const m = op.record
+        data.messages.push(Object.freeze({ ...m, seq, metadata: frozenCopy(m.metadata) }))
+      } else {
+        const t = op.record
+        data.toolCalls.push(Object.freeze({ ...t, seq, arguments: frozenCopy(t.arguments), result: frozenCopy(t.result), metadata: frozenCopy(t.metadata) }))
+      }
+    }
+    return seqs
+  }
+
+  listSessions(query: SessionListing): Page<Session> {
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null
+    const matching = [...this.sessions.values()].map((d) => d.session).filter((s) =>
+      (query.userId === undefined || s.userId === query.userId) &&
+      (query.agentId === undefined || s.agentId === query.agentId) &&
+      (cursor === null || s.createdAt < cursor.createdAt || (s.createdAt === cursor.createdAt && s.id < cursor.id)))
+    matching.sort(newestFirst)
+    const items = matching.slice(0, query.limit)
+    const last = items[items.length - 1]
+    return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null }
+  }
+
+  delete(sessionId: string): boolean {
+    const data = this.sessions.get(sessionId)
+    if (data === undefined) return false
+    for (const m of data.messages) this.ids.delete(m.id)
+    for (const t of data.toolCalls) this.ids.delete(t.id)
+    return this.sessions.delete(sessionId)
+  }
+}
+
+/** A view of the data that refuses use after `close()`, like every store. */
+function memoryStore(data: MemoryData): SyncStore {
+  let closed = false
+  const open = (): MemoryData => {
+    if (closed) throw new StoreError('STORE_CLOSED', 'memory store is closed')
+    return data
+  }
+  return {
+    write: (ops) => open().write(ops),
+    getSession: (id) => open().sessions.get(id)?.session ?? null,
+    listSessions: (query) => open().listSessions(query),
+    getMessages: (id, query): readonly Message[] => range(open().sessions.get(id)?.messages ?? [], query),
+    getToolCalls: (id, query): readonly ToolCall[] => range(open().sessions.get(id)?.toolCalls ?? [], query),
+    getTimeline: (id, query): readonly TimelineItem[] => {
+      const s = open().sessions.get(id)
+      return s ? mergeTimeline(range(s.messages, query), range(s.toolCalls, query), query) : []
+    },
+    getAgentStates: (id) => [...(open().sessions.get(id)?.agents.values() ?? [])],
+    deleteSession: (id) => open().delete(id),
+    close: () => { closed = true },
+  }
+}
+
+/** Options of the memory store: none. */
+export type MemoryOptions = Record<never, never>
+
+/**
+ * The memory backend: everything in this process, shared by both surfaces, kept across
+ * `aclose()` for the life of its `PraisonAIDB`, gone with it.
+ */
+export function memoryBackend(): Backend {
+  const data = new MemoryData()
+  return {
+    description: 'memory:',
+    capabilities: { syncSurface: true, reads: true, persistent: false },
+    maxBatch: 100_000,
+    ...sharedOpeners(() => memoryStore(data)),
+  }
+}

@@ -1,0 +1,155 @@
+import { decodeCursor, encodeCursor } from '../../core/cursor.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from '../../core/records.js'
+import type { SessionListing, SessionSeed, WriteOp, WriteResult } from '../../core/store.js'
+import { mergeTimeline } from '../../core/timeline.js'
+import type { Dialect, TableName } from './dialect.js'
+import {
+  agentStateParams, messageParams, sessionParams, toAgentState, toMessage, toSession, toToolCall, toolCallParams,
+  type Row,
+} from './rows.js'
+import * as sql from './statements.js'
+
+/** What the engine answered to one statement. */
+export interface SqlResult {
+  readonly rows: readonly Row[]
+  readonly changes: number
+}
+
+/**
+ * A unit of work as a generator: it yields statements and receives their results. The same
+ * plan runs synchronously (better-sqlite3) or asynchronously (pg, mysql2), so the logic of
+ * every SQL store is written once. `transactional` plans run inside one transaction.
+ */
+export type SqlPlan<T> = Generator<sql.SqlStep, T, SqlResult>
+
+function* insertChunked(d: Dialect, build: (d: Dialect, rows: number) => string, columns: number, rows: readonly unknown[][]): Generator<sql.SqlStep, void, SqlResult> {
+  const per = sql.rowsPerStatement(d, columns)
+  for (let start = 0; start < rows.length; start += per) {
+    const chunk = rows.slice(start, start + per)
+    yield { sql: build(d, chunk.length), params: chunk.flat() }
+  }
+}
+
+interface SessionWork {
+  seed: SessionSeed
+  seqs: number
+}
+
+/** Merges the seeds of one session's writes: later non-null identifying fields fill earlier nulls. */
+function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWork> {
+  const sessions = new Map<string, SessionWork>()
+  for (const op of ops) {
+    const work = sessions.get(op.session.id)
+    const seqs = op.type === 'agentState' ? 0 : 1
+    if (work === undefined) {
+      sessions.set(op.session.id, { seed: op.session, seqs })
+    } else {
+      work.seqs += seqs
+      const s = work.seed
+      if (s.userId === null || s.agentId === null || s.name === null) {
+        work.seed = { ...s, userId: s.userId ?? op.session.userId, agentId: s.agentId ?? op.session.agentId, name: s.name ?? op.session.name }
+      }
+    }
+  }
+  return sessions
+}
+
+/**
+ * One batch of writes. Sessions are upserted in id order (so concurrent writers lock rows
+ * in the same order and cannot deadlock), reserving each session's seqs in the same
+ * statement; then messages and tool calls go in as multi-row inserts that skip known ids.
+ */
+export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteResult> {
+  const sessions = collectSessions(ops)
+  const ids = [...sessions.keys()].sort()
+  const lastSeq = new Map<string, number>()
+  const per = sql.rowsPerStatement(d, sql.SESSION_COLUMNS.length)
+  for (let start = 0; start < ids.length; start += per) {
+    const chunk = ids.slice(start, start + per)
+    const params = chunk.flatMap((id) => { const w = sessions.get(id)!; return sessionParams(d, w.seed, w.seqs) })
+    const upserted = yield { sql: sql.upsertSessions(d, chunk.length), params }
+    const rows = d.hasReturning ? upserted.rows : (yield { sql: sql.selectSessionSeqs(d, chunk.length), params: chunk.map((id) => d.toText(id)) }).rows
+    for (const row of rows) lastSeq.set(d.fromText(row['id']), Number(row['last_seq']))
+  }
+  const nextSeq = new Map<string, number>()
+  for (const [id, work] of sessions) nextSeq.set(id, lastSeq.get(id)! - work.seqs + 1)
+
+  const seqs: number[] = []
+  const messages: unknown[][] = []
+  const toolCalls: unknown[][] = []
+  for (const op of ops) {
+    if (op.type === 'agentState') {
+      seqs.push(0)
+      const s = op.record
+      yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)] }
+      yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s) }
+      continue
+    }
+    const seq = nextSeq.get(op.session.id)!
+    nextSeq.set(op.session.id, seq + 1)
+    seqs.push(seq)
+    if (op.type === 'message') messages.push(messageParams(d, op.record, seq))
+    else toolCalls.push(toolCallParams(d, op.record, seq))
+  }
+  yield* insertChunked(d, sql.insertMessages, sql.MESSAGE_COLUMNS.length, messages)
+  yield* insertChunked(d, sql.insertToolCalls, sql.TOOL_CALL_COLUMNS.length, toolCalls)
+  return seqs
+}
+
+export function* getSessionPlan(d: Dialect, sessionId: string): SqlPlan<Session | null> {
+  const { rows } = yield { sql: sql.selectSession(d), params: [d.toText(sessionId)] }
+  return rows[0] === undefined ? null : toSession(d, rows[0])
+}
+
+export function* listSessionsPlan(d: Dialect, query: SessionListing): SqlPlan<Page<Session>> {
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null
+  const params: unknown[] = []
+  if (query.userId !== undefined) params.push(d.toText(query.userId))
+  if (query.agentId !== undefined) params.push(d.toText(query.agentId))
+  if (cursor) params.push(d.toTime(cursor.createdAt), d.toTime(cursor.createdAt), d.toText(cursor.id))
+  params.push(query.limit + 1)
+  const statement = sql.listSessions(d, { userId: query.userId !== undefined, agentId: query.agentId !== undefined, cursor: cursor !== null })
+  const { rows } = yield { sql: statement, params }
+  const items = rows.slice(0, query.limit).map((row) => toSession(d, row))
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null }
+}
+
+function* historyPlan<T>(d: Dialect, table: 'messages' | 'tool_calls', columns: readonly string[], map: (d: Dialect, row: Row) => T, sessionId: string, query: HistoryQuery): SqlPlan<T[]> {
+  const params: unknown[] = [d.toText(sessionId)]
+  if (query.afterSeq !== undefined) params.push(query.afterSeq)
+  if (query.beforeSeq !== undefined) params.push(query.beforeSeq)
+  if (query.limit !== undefined) params.push(query.limit)
+  const statement = sql.selectHistory(d, table, columns, { after: query.afterSeq !== undefined, before: query.beforeSeq !== undefined, last: query.limit !== undefined })
+  const { rows } = yield { sql: statement, params }
+  const items = rows.map((row) => map(d, row))
+  return query.limit !== undefined ? items.reverse() : items
+}
+
+export const getMessagesPlan = (d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<Message[]> =>
+  historyPlan(d, 'messages', sql.MESSAGE_COLUMNS, toMessage, sessionId, query)
+
+export const getToolCallsPlan = (d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<ToolCall[]> =>
+  historyPlan(d, 'tool_calls', sql.TOOL_CALL_COLUMNS, toToolCall, sessionId, query)
+
+/** Both histories over the same range (each limited to the last N), merged by seq. */
+export function* getTimelinePlan(d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<readonly TimelineItem[]> {
+  const messages = yield* getMessagesPlan(d, sessionId, query)
+  const toolCalls = yield* getToolCallsPlan(d, sessionId, query)
+  return mergeTimeline(messages, toolCalls, query)
+}
+
+export function* getAgentStatesPlan(d: Dialect, sessionId: string): SqlPlan<AgentState[]> {
+  const { rows } = yield { sql: sql.selectAgentStates(d), params: [d.toText(sessionId)] }
+  return rows.map((row) => toAgentState(d, row))
+}
+
+const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states']
+
+export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boolean> {
+  for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)] }
+  const { changes } = yield { sql: sql.deleteBySession(d, 'sessions'), params: [d.toText(sessionId)] }
+  return changes > 0
+}

@@ -1,0 +1,111 @@
+import type { Dialect, TableName } from './dialect.js'
+
+export const SESSION_COLUMNS = ['id', 'user_id', 'agent_id', 'name', 'metadata', 'created_at', 'updated_at', 'ended_at', 'last_seq'] as const
+export const MESSAGE_COLUMNS = ['id', 'session_id', 'seq', 'role', 'content', 'metadata', 'created_at', 'run_id'] as const
+export const TOOL_CALL_COLUMNS = ['id', 'session_id', 'seq', 'tool_name', 'arguments', 'result', 'error', 'duration_ms', 'metadata', 'created_at', 'run_id'] as const
+export const AGENT_STATE_COLUMNS = ['session_id', 'name', 'agent_id', 'status', 'started_at', 'ended_at', 'metadata'] as const
+
+/** A statement with its bind values. */
+export interface SqlStep {
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
+/** `(?, ?), (?, ?)` for `rows` rows of `columns` columns, numbering from `first`. */
+export function valuesList(d: Dialect, columns: number, rows: number, first = 1): string {
+  const groups: string[] = []
+  let index = first
+  for (let r = 0; r < rows; r++) {
+    const marks: string[] = []
+    for (let c = 0; c < columns; c++) marks.push(d.placeholder(index++))
+    groups.push(`(${marks.join(', ')})`)
+  }
+  return groups.join(', ')
+}
+
+/** Comma-separated placeholders numbered from `first`. */
+export function placeholders(d: Dialect, count: number, first = 1): string {
+  return Array.from({ length: count }, (_, i) => d.placeholder(first + i)).join(', ')
+}
+
+/** How many rows of `columns` columns fit one statement. */
+export function rowsPerStatement(d: Dialect, columns: number): number {
+  return Math.max(1, Math.floor(d.maxParams / columns))
+}
+
+
+/**
+ * Creates missing sessions and reserves `last_seq` increments for existing ones in one
+ * statement. The incoming `last_seq` is the number of seqs the batch needs; existing rows
+ * add it, keep identifying fields already set, and fill those still null.
+ */
+export function upsertSessions(d: Dialect, rows: number): string {
+  const returning = d.hasReturning ? ` RETURNING id, last_seq` : ''
+  return d.upsert('sessions', SESSION_COLUMNS, valuesList(d, SESSION_COLUMNS.length, rows), ['id'], (old, inc) => [
+    `user_id = COALESCE(${old('user_id')}, ${inc('user_id')})`,
+    `agent_id = COALESCE(${old('agent_id')}, ${inc('agent_id')})`,
+    `name = COALESCE(${old('name')}, ${inc('name')})`,
+    `updated_at = ${inc('updated_at')}`,
+    `last_seq = ${old('last_seq')} + ${inc('last_seq')}`,
+  ].join(', ')) + returning
+}
+
+export const selectSessionSeqs = (d: Dialect, count: number): string =>
+  `SELECT id, last_seq FROM ${d.table('sessions')} WHERE id IN (${placeholders(d, count)})`
+
+export const setSessionEnded = (d: Dialect): string =>
+  `UPDATE ${d.table('sessions')} SET ended_at = ${d.placeholder(1)}, updated_at = ${d.placeholder(2)} WHERE id = ${d.placeholder(3)}`
+
+/** Records an agent's start or end; an end keeps the recorded start time. */
+export function upsertAgentState(d: Dialect): string {
+  return d.upsert('agent_states', AGENT_STATE_COLUMNS, valuesList(d, AGENT_STATE_COLUMNS.length, 1), ['session_id', 'name', 'agent_id'], (old, inc) => [
+    `started_at = CASE WHEN ${inc('status')} = 'started' THEN ${inc('started_at')} ELSE ${old('started_at')} END`,
+    `status = ${inc('status')}`,
+    `ended_at = ${inc('ended_at')}`,
+    `metadata = ${inc('metadata')}`,
+  ].join(', '))
+}
+
+export const insertMessages = (d: Dialect, rows: number): string =>
+  d.insertIgnoring('messages', MESSAGE_COLUMNS, valuesList(d, MESSAGE_COLUMNS.length, rows))
+
+export const insertToolCalls = (d: Dialect, rows: number): string =>
+  d.insertIgnoring('tool_calls', TOOL_CALL_COLUMNS, valuesList(d, TOOL_CALL_COLUMNS.length, rows))
+
+export const selectSession = (d: Dialect): string =>
+  `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}`
+
+/** Newest first, optional filters and cursor; one row more than the page tells whether there is a next. */
+export function listSessions(d: Dialect, filters: { userId: boolean; agentId: boolean; cursor: boolean }): string {
+  const where: string[] = []
+  let i = 1
+  if (filters.userId) where.push(`user_id = ${d.placeholder(i++)}`)
+  if (filters.agentId) where.push(`agent_id = ${d.placeholder(i++)}`)
+  if (filters.cursor) {
+    const at = d.placeholder(i++)
+    const at2 = d.placeholder(i++)
+    const id = d.placeholder(i++)
+    where.push(`(created_at < ${at} OR (created_at = ${at2} AND id < ${id}))`)
+  }
+  const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''
+  return `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${d.table('sessions')}${clause} ORDER BY created_at DESC, id DESC LIMIT ${d.placeholder(i)}`
+}
+
+/**
+ * A session's rows of `table` in a seq range. With `last`, the newest N come (descending,
+ * the caller reverses), so "the last 50 of 10 000" reads 50 index entries.
+ */
+export function selectHistory(d: Dialect, table: 'messages' | 'tool_calls', columns: readonly string[], range: { after: boolean; before: boolean; last: boolean }): string {
+  let i = 2
+  const where = [`session_id = ${d.placeholder(1)}`]
+  if (range.after) where.push(`seq > ${d.placeholder(i++)}`)
+  if (range.before) where.push(`seq < ${d.placeholder(i++)}`)
+  const order = range.last ? `ORDER BY seq DESC LIMIT ${d.placeholder(i)}` : 'ORDER BY seq'
+  return `SELECT ${columns.join(', ')} FROM ${d.table(table)} WHERE ${where.join(' AND ')} ${order}`
+}
+
+export const selectAgentStates = (d: Dialect): string =>
+  `SELECT ${AGENT_STATE_COLUMNS.join(', ')} FROM ${d.table('agent_states')} WHERE session_id = ${d.placeholder(1)} ORDER BY started_at, name, agent_id`
+
+export const deleteBySession = (d: Dialect, table: TableName): string =>
+  `DELETE FROM ${d.table(table)} WHERE ${table === 'sessions' ? 'id' : 'session_id'} = ${d.placeholder(1)}`

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path'
+import type { OptionReader } from '../../core/options.js'
+import { inlineStore, sharedOpeners, type Backend, type SyncStore } from '../../core/store.js'
+import type { ConnectionUrl } from '../../core/url.js'
+import { syncSqlStore } from '../sql/executor.js'
+import { checkIdentifier } from '../sql/identifiers.js'
+import { sqliteDialect } from './dialect.js'
+import { SqliteConnection, type SqliteSynchronous } from './driver.js'
+
+export type { SqliteSynchronous } from './driver.js'
+
+/** Options of the SQLite store (also as URL query: `sqlite:///a.db?synchronous=normal`). */
+export interface SqliteOptions {
+  /** `full` (default): an acknowledged write survives power loss. `normal`: survives a crash of the process. */
+  readonly synchronous?: SqliteSynchronous
+  /** How long a write waits for another connection's lock, in ms (default 5000). */
+  readonly busyTimeoutMs?: number
+  /** Prefix of every table name, to keep several apps in one file apart (default none). */
+  readonly tablePrefix?: string
+}
+
+/**
+ * The SQLite backend. A file gets one connection per surface (WAL lets them and other
+ * processes read while one writes). `:memory:` has one connection shared by both surfaces;
+ * its data ends when the last of them closes.
+ */
+export function sqliteBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+  const given = reader.string('tablePrefix')
+  const prefix = given === undefined ? '' : checkIdentifier('tablePrefix', given)
+  const options = {
+    path: url.path === ':memory:' ? ':memory:' : resolve(url.path),
+    synchronous: reader.choice<SqliteSynchronous>('synchronous', ['full', 'normal', 'off'], 'full'),
+    busyTimeoutMs: reader.integer('busyTimeoutMs', 5000, 0, 600_000),
+    dialect: sqliteDialect(prefix),
+  }
+  const connect = (): SyncStore => syncSqlStore(options.dialect, new SqliteConnection(options))
+  const description = `sqlite:${url.path === ':memory:' ? ':memory:' : options.path}`
+  if (options.path !== ':memory:') {
+    return {
+      description,
+      capabilities: { syncSurface: true, reads: true, persistent: true },
+      maxBatch: 10_000,
+      open: () => Promise.resolve(inlineStore(connect())),
+      openSync: connect,
+    }
+  }
+  return { description, capabilities: { syncSurface: true, reads: true, persistent: false }, maxBatch: 10_000, ...sharedOpeners(connect) }
+}

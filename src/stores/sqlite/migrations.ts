@@ -1,0 +1,33 @@
+import type { Dialect } from '../sql/dialect.js'
+import type { Migration } from '../sql/migrate.js'
+
+/** SQLite schema, oldest first. Add a migration; never edit one that has shipped. */
+export function sqliteMigrations(d: Dialect): readonly Migration[] {
+  const t = d.table.bind(d)
+  const i = d.index.bind(d)
+  return [{
+    version: 1,
+    statements: [
+      `CREATE TABLE ${t('sessions')} (
+        id TEXT NOT NULL PRIMARY KEY, user_id TEXT, agent_id TEXT, name TEXT, metadata TEXT NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT, last_seq INTEGER NOT NULL DEFAULT 0)`,
+      `CREATE INDEX ${i('sessions_created')} ON ${t('sessions')} (created_at, id)`,
+      `CREATE INDEX ${i('sessions_user')} ON ${t('sessions')} (user_id, created_at, id)`,
+      `CREATE INDEX ${i('sessions_agent')} ON ${t('sessions')} (agent_id, created_at, id)`,
+      `CREATE TABLE ${t('messages')} (
+        id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+        content TEXT NOT NULL, metadata TEXT NOT NULL, created_at TEXT NOT NULL, run_id TEXT)`,
+      `CREATE UNIQUE INDEX ${i('messages_session_seq')} ON ${t('messages')} (session_id, seq)`,
+      `CREATE TABLE ${t('tool_calls')} (
+        id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL, tool_name TEXT NOT NULL,
+        arguments TEXT NOT NULL, result TEXT NOT NULL, error TEXT, duration_ms REAL, metadata TEXT NOT NULL,
+        created_at TEXT NOT NULL, run_id TEXT)`,
+      `CREATE UNIQUE INDEX ${i('tool_calls_session_seq')} ON ${t('tool_calls')} (session_id, seq)`,
+      `CREATE TABLE ${t('agent_states')} (
+        session_id TEXT NOT NULL, name TEXT NOT NULL, agent_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('started', 'ended')), started_at TEXT NOT NULL, ended_at TEXT,
+        metadata TEXT NOT NULL, PRIMARY KEY (session_id, name, agent_id))`,
+    ],
+  }]
+}

@@ -1,0 +1,1 @@
+export { storeConformance, type ConformanceTarget, type TestApi } from './conformance.js'
