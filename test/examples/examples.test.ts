@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { PraisonAIDB } from '../../src/index.js'
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
+const cwd = mkdtempSync(join(tmpdir(), 'agentdb-examples-'))
+after(() => rmSync(cwd, { recursive: true, force: true }))
+
+/** Runs an example as a user would, in a scratch directory (relative SQLite paths land there). */
+function run(example: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, [join(EXAMPLES, example), ...args], { cwd, encoding: 'utf8', env: { ...process.env, AGENTDB_URL: '' } })
+  assert.equal(result.status, 0, `${example} failed: ${result.stderr}`)
+  return result.stdout
+}
+
+describe('the seed examples run on SQLite', () => {
+  it('quick start stores the user and agent messages', async () => {
+    run('quick-start.js')
+    await using db = new PraisonAIDB(join(cwd, 'agent_data.db'))
+    const messages = await db.getMessages('chat_123')
+    assert.deepEqual(messages.slice(-2).map((m) => [m.role, m.content, m.metadata]), [
+      ['user', 'Hello, how can you help me?', { user_id: 'user_456' }],
+      ['assistant', 'I can help with various tasks.', { agent_name: 'assistant' }],
+    ])
+  })
+
+  it('complete lifecycle persists start, message, tool call, response and end', async () => {
+    run('complete-lifecycle.js')
+    await using db = new PraisonAIDB(join(cwd, 'lifecycle.db'))
+    const timeline = await db.getTimeline('session_789')
+    assert.deepEqual(timeline.map((i) => (i.kind === 'message' ? i.message.role : i.toolCall.toolName)), ['user', 'data_analyzer', 'assistant'])
+    const session = await db.getSession('session_789')
+    assert.equal(session?.name, 'DataAgent')
+    assert.notEqual(session?.endedAt, null)
+  })
+
+  it('sync store compatibility works through the async hooks', () => {
+    assert.match(run('sync-store.js'), /stored 1 message\(s\): user "Hello"/)
+    assert.match(readFileSync(join(cwd, 'sync-store.log'), 'utf8'), /session_1 #1 user: Hello/)
+  })
+
+  it('a native async store gets the async call', () => {
+    assert.match(run('native-async-store.js'), /async calls: 1, sync calls: 0/)
+    const line = JSON.parse(readFileSync(join(cwd, 'native-async-store.jsonl'), 'utf8').trim()) as { content: string; sessionId: string }
+    assert.deepEqual([line.sessionId, line.content], ['session_1', 'Hello'])
+  })
+
+  it('best practices run, each writing where it says', async () => {
+    assert.match(run('best-practices.js'), /best practices: done/)
+    await using db = new PraisonAIDB(join(cwd, 'best_practices.db'))
+    assert.deepEqual((await db.getMessages('session')).map((m) => m.content), ['Hello', 'Hello', 'Hello'])
+    assert.equal((await db.getMessages('session_456'))[0]?.metadata['environment'], 'production')
+    assert.match(readFileSync(join(cwd, 'optimized-store.jsonl'), 'utf8'), /"content":"Hello"/)
+  })
+
+  it('the demo writes the lifecycle and a second process reads it back', () => {
+    const out = run('demo.js')
+    assert.match(out, /written by process (\d+)/)
+    assert.match(out, /read back by process (\d+): \d+ session\(s\): .*session_789/)
+    const [writer, reader] = [/written by process (\d+)/.exec(out)?.[1], /read back by process (\d+)/.exec(out)?.[1]]
+    assert.notEqual(writer, reader)
+    assert.equal(out.split('#2 tool      data_analyzer({"file":"data.csv"}) -> {"rows":1000,"columns":5}').length, 3, 'both processes print the tool call')
+  })
+})
