@@ -1,4 +1,6 @@
-export { PraisonAIDB, type PraisonAIDBOptions } from './core/praisonai-db.js'
+export { PraisonAIDB, type Durability, type PraisonAIDBOptions } from './core/praisonai-db.js'
+export type { SplitTarget, Target } from './core/targets.js'
+export type { StoreModule } from './core/offload/threads.js'
 export type { AgentEventArgs, MessageArgs, ToolCallArgs } from './core/hook-args.js'
 export type { UserStore } from './core/user-store.js'
 export {

@@ -4,16 +4,18 @@ import {
   agentStateOp, isObjectForm, messageOp, toolCallOp,
   type AgentEventArgs, type MessageArgs, type ToolCallArgs,
 } from './hook-args.js'
-import { OptionReader } from './options.js'
+import { StoreModule } from './offload/threads.js'
 import type {
   AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
 } from './records.js'
 import { retryUntil } from './retry.js'
 import type { Backend, SessionListing, Store, SyncStore, WriteOp } from './store.js'
-import { adaptUserStore, type UserStore } from './user-store.js'
+import { flushBeforeExit } from './exit-flush.js'
+import { resolveTarget, type SplitTarget } from './targets.js'
+import type { UserStore } from './user-store.js'
 import { checkLimit, checkSeq, checkSessionId } from './validate.js'
 import { WriteQueue } from './write-queue.js'
-import { resolveBackend, type StoreOptions } from '../stores/registry.js'
+import type { StoreOptions } from '../stores/registry.js'
 
 /** Options of `PraisonAIDB`; store options may also be given in the URL's query. */
 export interface PraisonAIDBOptions extends StoreOptions {
@@ -21,7 +23,21 @@ export interface PraisonAIDBOptions extends StoreOptions {
   readonly retryDeadlineMs?: number
   /** Most writes one group commit takes (default 1000). */
   readonly maxBatchSize?: number
+  /**
+   * `durable` (default): a hook resolves once its write is committed. `buffered`: a hook
+   * resolves once its write is queued; the queue is written by group commit as usual and
+   * flushed by `flush()`, `aclose()`, `beforeExit`, SIGINT and SIGTERM. What a crash (SIGKILL,
+   * power loss) loses: the writes queued and not yet committed, at most one batch in flight
+   * plus what arrived meanwhile. Failures surface from the next `flush()`/`aclose()`.
+   */
+  readonly durability?: Durability
+  /** The sync surface over an async store (a worker bridge): longest wait for one call, in ms (default retryDeadlineMs + 30 000). */
+  readonly syncTimeoutMs?: number
 }
+
+/** When a hook's promise resolves: after its commit, or once it is queued. */
+export type Durability = 'durable' | 'buffered'
+
 
 const DEFAULT_LIST_LIMIT = 50
 const MAX_LIST_LIMIT = 1000
@@ -50,6 +66,27 @@ function normaliseListing(query: ListSessionsQuery | undefined): SessionListing 
   }
 }
 
+const isMissingReads = (error: unknown): boolean => error instanceof ConfigError && error.code === 'CAPABILITY_MISSING'
+
+/** The prior messages for a resume; a store that cannot read (a write-only user store) resumes nothing. */
+async function resumeHistory(read: () => Promise<readonly Message[]>): Promise<readonly Message[]> {
+  try {
+    return await read()
+  } catch (error) {
+    if (isMissingReads(error)) return []
+    throw error
+  }
+}
+
+function resumeHistorySync(read: () => readonly Message[]): readonly Message[] {
+  try {
+    return read()
+  } catch (error) {
+    if (isMissingReads(error)) return []
+    throw error
+  }
+}
+
 function checkSessionIdLike(field: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') throw new ValidationError('FIELD_INVALID', `${field} must be a non-empty string, got ${quote(value)}`)
   return value
@@ -70,21 +107,34 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   readonly #backend: Backend
   readonly #retryDeadlineMs: number
   readonly #maxBatch: number
+  readonly #buffered: boolean
+  #failures: unknown[] = []
+  #stopFlushOnExit: (() => void) | undefined
   #async: AsyncSide | undefined
   #opening: Promise<AsyncSide> | undefined
   #sync: SyncStore | undefined
   #closing: Promise<void> | undefined
   readonly #background = new Set<Promise<void>>()
 
-  constructor(target: string | UserStore, options: PraisonAIDBOptions = {}) {
+  constructor(target: string | UserStore | StoreModule | SplitTarget, options: PraisonAIDBOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new ConfigError('OPTION_INVALID', `options must be an object, got ${quote(options)}`)
-    const { backend, reader } = typeof target === 'string'
-      ? resolveBackend(target, options)
-      : { backend: adaptUserStore(target), reader: new OptionReader({}, options) }
-    this.#backend = backend
+    const { reader, build } = resolveTarget(target, options)
     this.#retryDeadlineMs = reader.integer('retryDeadlineMs', 15_000, 0, 3_600_000)
-    this.#maxBatch = Math.min(reader.integer('maxBatchSize', 1000, 1, 100_000), backend.maxBatch)
-    reader.finish(backend.description)
+    const maxBatch = reader.integer('maxBatchSize', 1000, 1, 100_000)
+    this.#buffered = reader.choice<Durability>('durability', ['durable', 'buffered'], 'durable') === 'buffered'
+    const syncTimeoutMs = reader.integer('syncTimeoutMs', this.#retryDeadlineMs + 30_000, 1, 3_600_000)
+    this.#backend = build(syncTimeoutMs)
+    this.#maxBatch = Math.min(maxBatch, this.#backend.maxBatch)
+    reader.finish(this.#backend.description)
+  }
+
+  /**
+   * A user store class exported by a module, constructed with `args` and called inside worker
+   * threads: its synchronous methods never block the event loop, and its async-only methods
+   * serve the synchronous surface too.
+   */
+  static fromModule(moduleUrl: URL | string, exportName: string, ...args: readonly unknown[]): PraisonAIDB {
+    return new PraisonAIDB(new StoreModule(moduleUrl, exportName, args))
   }
 
   /** What this instance stores to, password removed. */
@@ -130,6 +180,10 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
     if (this.#opening) await this.#opening.catch(() => undefined) // its failure was reported to its caller
     await this.#detachAsync().catch((error: unknown) => { errors.push(error) })
     await Promise.all([...this.#background]) // closes started by close(); their errors were warned
+    this.#stopFlushOnExit?.()
+    this.#stopFlushOnExit = undefined
+    errors.push(...this.#failures)
+    this.#failures = []
     try {
       this.#closeSync()
     } catch (error) {
@@ -182,7 +236,27 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
 
   async #push(op: WriteOp): Promise<void> {
     const side = this.#async ?? await this.#openAsync()
-    await side.queue.push(op)
+    const committed = side.queue.push(op)
+    if (!this.#buffered) {
+      await committed
+      return
+    }
+    this.#stopFlushOnExit ??= flushBeforeExit(this)
+    committed.catch((error: unknown) => { this.#failures.push(error) })
+  }
+
+  /**
+   * Resolves once every write made so far is committed. With `durability: "buffered"` it
+   * rejects with the first write that failed since the last flush (the others are reported
+   * as its `errors` when there are several).
+   */
+  async flush(): Promise<void> {
+    const side = this.#async
+    if (side) await side.queue.drain()
+    const failures = this.#failures
+    this.#failures = []
+    if (failures.length === 1) throw failures[0]
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} buffered writes failed`)
   }
 
   /**
@@ -197,8 +271,8 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   async aonAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<readonly Message[]> {
     const op = agentStateOp('started', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata })
     await this.#push(op)
-    if (!this.#backend.capabilities.reads) return []
-    return (this.#async ?? await this.#openAsync()).store.getMessages(op.session.id, {})
+    if (this.#buffered) await this.flush() // resume must see everything written before it
+    return resumeHistory(() => (this.#async!).store.getMessages(op.session.id, {}))
   }
 
   /** Stores a user message. Same errors as `aonAgentStart`. */
@@ -257,7 +331,7 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   onAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): readonly Message[] {
     const op = agentStateOp('started', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata })
     this.#writeSync(op)
-    return this.#backend.capabilities.reads ? this.#openSync().getMessages(op.session.id, {}) : []
+    return resumeHistorySync(() => this.#openSync().getMessages(op.session.id, {}))
   }
 
   /** Synchronous twin of `aonUserMessage`. */

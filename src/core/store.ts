@@ -87,6 +87,12 @@ export interface Backend {
   readonly capabilities: Capabilities
   /** Most writes per `write` call; 1 where a batch would not be atomic (user stores). */
   readonly maxBatch: number
+  /**
+   * Where the surfaces run when not on the calling thread. `async: 'sync'`: the async surface
+   * runs `openSync()` in a worker thread (a synchronous driver must not block the event loop).
+   * `sync: 'bridge'`: the sync surface runs `open()` in a worker and blocks on its answers.
+   */
+  readonly threads?: { readonly async?: 'sync'; readonly sync?: 'bridge' }
   open(): Promise<Store>
   /** @throws ConfigError `CAPABILITY_MISSING` when the backend has no synchronous surface. */
   openSync(): SyncStore

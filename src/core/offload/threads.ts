@@ -1,0 +1,45 @@
+import type { Backend } from '../store.js'
+import type { WorkerSpec } from './protocol.js'
+import { SyncBridge } from './sync-bridge.js'
+import { WorkerStore } from './worker-store.js'
+
+/**
+ * Puts a backend's surfaces on the threads it declares (`Backend.threads`): the async
+ * surface of a synchronous driver in a worker, the sync surface of an asynchronous driver
+ * behind a blocking bridge. `spec` rebuilds the same backend inside the worker.
+ */
+export function placeOnThreads(backend: Backend, spec: WorkerSpec, syncTimeoutMs: number): Backend {
+  const threads = backend.threads
+  if (threads === undefined) return backend
+  return {
+    ...backend,
+    capabilities: { ...backend.capabilities, syncSurface: backend.capabilities.syncSurface || threads.sync === 'bridge' },
+    open: threads.async === 'sync' ? () => Promise.resolve(new WorkerStore(spec, 'sync')) : () => backend.open(),
+    openSync: threads.sync === 'bridge' ? () => new SyncBridge(spec, syncTimeoutMs) : () => backend.openSync(),
+  }
+}
+
+/** A user store class exported by a module, constructed and called inside a worker thread. */
+export class StoreModule {
+  readonly moduleUrl: string
+  readonly exportName: string
+  readonly args: readonly unknown[]
+
+  constructor(moduleUrl: URL | string, exportName: string, args: readonly unknown[]) {
+    this.moduleUrl = String(moduleUrl)
+    this.exportName = exportName
+    this.args = args
+  }
+
+  /** Both surfaces in workers: the store's own thread is never the caller's. */
+  backend(syncTimeoutMs: number): Backend {
+    const spec: WorkerSpec = { kind: 'module', moduleUrl: this.moduleUrl, exportName: this.exportName, args: this.args }
+    return {
+      description: `module ${this.moduleUrl}#${this.exportName}`,
+      capabilities: { syncSurface: true, reads: true, persistent: true },
+      maxBatch: 1,
+      open: () => Promise.resolve(new WorkerStore(spec, 'async')),
+      openSync: () => new SyncBridge(spec, syncTimeoutMs),
+    }
+  }
+}

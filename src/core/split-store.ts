@@ -1,0 +1,75 @@
+import type { Backend, Store, SyncStore, WriteOp } from './store.js'
+
+const isState = (op: WriteOp): boolean => op.type === 'agentState'
+
+function splitAsync(conversation: Store, state: Store): Store {
+  return {
+    ...conversation,
+    async write(ops) {
+      const seqs = await conversation.write(ops)
+      const states = ops.filter(isState)
+      if (states.length > 0) await state.write(states)
+      return seqs
+    },
+    getAgentStates: (id) => state.getAgentStates(id),
+    async deleteSession(id) {
+      const [a, b] = await Promise.all([conversation.deleteSession(id), state.deleteSession(id)])
+      return a || b
+    },
+    async close() {
+      await Promise.all([conversation.close(), state.close()])
+    },
+  }
+}
+
+function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
+  return {
+    ...conversation,
+    write(ops) {
+      const seqs = conversation.write(ops)
+      const states = ops.filter(isState)
+      if (states.length > 0) state.write(states)
+      return seqs
+    },
+    getAgentStates: (id) => state.getAgentStates(id),
+    deleteSession: (id) => conversation.deleteSession(id) || state.deleteSession(id),
+    close() {
+      try {
+        conversation.close()
+      } finally {
+        state.close()
+      }
+    },
+  }
+}
+
+/**
+ * Conversation in one store, agent state also in a second (say PostgreSQL and Redis): every
+ * write goes to the conversation store, agent starts and ends to the state store as well,
+ * and `getAgentStates` reads the state store. The two are not one transaction: the state
+ * store is written after the conversation store has committed.
+ */
+export function splitBackend(conversation: Backend, state: Backend): Backend {
+  return {
+    description: `{ conversation: ${conversation.description}, state: ${state.description} }`,
+    capabilities: {
+      syncSurface: conversation.capabilities.syncSurface && state.capabilities.syncSurface,
+      reads: conversation.capabilities.reads && state.capabilities.reads,
+      persistent: conversation.capabilities.persistent && state.capabilities.persistent,
+    },
+    maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
+    open: async () => {
+      const [c, s] = await Promise.all([conversation.open(), state.open()])
+      return splitAsync(c, s)
+    },
+    openSync: () => {
+      const c = conversation.openSync()
+      try {
+        return splitSync(c, state.openSync())
+      } catch (error) {
+        c.close()
+        throw error
+      }
+    },
+  }
+}
