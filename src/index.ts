@@ -1,4 +1,5 @@
 export { PraisonAIDB, type Durability, type PraisonAIDBOptions } from './core/praisonai-db.js'
+export { MySQLDB, PostgresDB, RedisDB, SQLiteDB, type ServerAddress } from './core/named-dbs.js'
 export type { SplitTarget, Target } from './core/targets.js'
 export type { StoreModule } from './core/offload/threads.js'
 export type { AgentEventArgs, MessageArgs, ToolCallArgs } from './core/hook-args.js'

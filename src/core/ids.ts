@@ -57,7 +57,15 @@ export function newId(): string {
   return out
 }
 
-/** The current time as an ISO-8601 UTC string with milliseconds. */
+let isoMs = -1
+let iso = ''
+
+/** The current time as an ISO-8601 UTC string with milliseconds (formatted once per millisecond). */
 export function now(): string {
-  return new Date().toISOString()
+  const ms = Date.now()
+  if (ms !== isoMs) {
+    isoMs = ms
+    iso = new Date(ms).toISOString()
+  }
+  return iso
 }

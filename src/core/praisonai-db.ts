@@ -39,12 +39,15 @@ export interface PraisonAIDBOptions extends StoreOptions {
 export type Durability = 'durable' | 'buffered'
 
 
+const noop = (): void => undefined
 const DEFAULT_LIST_LIMIT = 50
 const MAX_LIST_LIMIT = 1000
 
 interface AsyncSide {
   readonly store: Store
   readonly queue: WriteQueue
+  /** Writes one op: through group commit, or straight to a store that has no commit to share. */
+  readonly push: (op: WriteOp) => Promise<void>
 }
 
 function normaliseHistory(query: HistoryQuery | undefined): HistoryQuery {
@@ -154,7 +157,11 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
     this.#opening ??= (async () => {
       if (this.#closing) await this.#closing
       const store = await retryUntil(() => this.#backend.open(), this.#retryDeadlineMs)
-      const side: AsyncSide = { store, queue: new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#retryDeadlineMs), this.#maxBatch) }
+      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#retryDeadlineMs), this.#maxBatch)
+      const push = this.#backend.groupCommit === false
+        ? (op: WriteOp) => store.write([op]).then(noop)
+        : (op: WriteOp) => queue.push(op)
+      const side: AsyncSide = { store, queue, push }
       this.#async = side
       return side
     })().finally(() => { this.#opening = undefined })
@@ -234,15 +241,14 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
 
   // ---- async hooks -------------------------------------------------------------------
 
-  async #push(op: WriteOp): Promise<void> {
-    const side = this.#async ?? await this.#openAsync()
-    const committed = side.queue.push(op)
-    if (!this.#buffered) {
-      await committed
-      return
-    }
+  #push(op: WriteOp): Promise<void> {
+    const side = this.#async
+    if (side === undefined) return this.#openAsync().then(() => this.#push(op))
+    const committed = side.push(op)
+    if (!this.#buffered) return committed
     this.#stopFlushOnExit ??= flushBeforeExit(this)
     committed.catch((error: unknown) => { this.#failures.push(error) })
+    return Promise.resolve()
   }
 
   /**
@@ -438,7 +444,7 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   }
 
   toString(): string {
-    return `PraisonAIDB(${this.#backend.description})`
+    return `${this.constructor.name}(${this.#backend.description})`
   }
 
   [inspect.custom](): string {

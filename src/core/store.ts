@@ -88,6 +88,11 @@ export interface Backend {
   /** Most writes per `write` call; 1 where a batch would not be atomic (user stores). */
   readonly maxBatch: number
   /**
+   * False where a write costs no commit (process memory): hooks then write directly instead
+   * of through group commit, and nothing is retried (default true).
+   */
+  readonly groupCommit?: boolean
+  /**
    * Where the surfaces run when not on the calling thread. `async: 'sync'`: the async surface
    * runs `openSync()` in a worker thread (a synchronous driver must not block the event loop).
    * `sync: 'bridge'`: the sync surface runs `open()` in a worker and blocks on its answers.

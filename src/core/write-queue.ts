@@ -3,7 +3,7 @@ import type { WriteOp, WriteResult } from './store.js'
 
 interface Pending {
   readonly op: WriteOp
-  readonly resolve: (seq: number) => void
+  readonly resolve: () => void
   readonly reject: (error: unknown) => void
 }
 
@@ -34,8 +34,8 @@ export class WriteQueue {
     return this.#pending.length
   }
 
-  push(op: WriteOp): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  push(op: WriteOp): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.#pending.push({ op, resolve, reject })
       if (!this.#running) {
         this.#running = true
@@ -64,8 +64,8 @@ export class WriteQueue {
 
   async #commit(batch: readonly Pending[]): Promise<void> {
     try {
-      const seqs = await this.#write(batch.map((p) => p.op))
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(seqs[i] ?? 0)
+      await this.#write(batch.map((p) => p.op))
+      for (const p of batch) p.resolve()
       return
     } catch (error) {
       if (batch.length === 1 || error instanceof StoreUnavailableError) {
@@ -75,8 +75,8 @@ export class WriteQueue {
     }
     for (const p of batch) {
       try {
-        const [seq] = await this.#write([p.op])
-        p.resolve(seq ?? 0)
+        await this.#write([p.op])
+        p.resolve()
       } catch (error) {
         p.reject(error)
       }

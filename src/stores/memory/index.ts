@@ -6,9 +6,14 @@ import type {
 import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type WriteOp } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
 
+type MutableSession = { -readonly [K in keyof Session]: Session[K] }
+
 interface SessionData {
-  session: Session
+  /** Updated in place on every write; readers get copies. */
+  readonly session: MutableSession
   lastSeq: number
+  /** The greatest record id stored: ids from newId() grow, so a greater one is new without a lookup. */
+  lastId: string
   readonly messages: Message[]
   readonly toolCalls: ToolCall[]
   readonly agents: Map<string, AgentState>
@@ -53,7 +58,6 @@ function newestFirst(a: Session, b: Session): number {
 /** The data of a memory store; it lives as long as its `PraisonAIDB`. */
 class MemoryData {
   readonly sessions = new Map<string, SessionData>()
-  readonly ids = new Set<string>()
 
   #session(op: WriteOp): SessionData {
     const seed = op.session
@@ -61,12 +65,15 @@ class MemoryData {
     if (data === undefined) {
       data = {
         session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, messages: [], toolCalls: [], agents: new Map(),
+        lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(),
       }
       this.sessions.set(seed.id, data)
     } else {
       const s = data.session
-      data.session = { ...s, userId: s.userId ?? seed.userId, agentId: s.agentId ?? seed.agentId, name: s.name ?? seed.name, updatedAt: seed.at }
+      s.userId ??= seed.userId
+      s.agentId ??= seed.agentId
+      s.name ??= seed.name
+      s.updatedAt = seed.at
     }
     return data
   }
@@ -81,19 +88,25 @@ class MemoryData {
         const key = JSON.stringify([r.name, r.agentId])
         const before = data.agents.get(key)
         data.agents.set(key, { ...r, startedAt: r.status === 'started' || !before ? r.startedAt : before.startedAt, metadata: frozenCopy(r.metadata) })
-        data.session = { ...data.session, endedAt: r.endedAt }
+        data.session.endedAt = r.endedAt
         continue
       }
       const seq = ++data.lastSeq
       seqs.push(seq)
-      if (this.ids.has(op.record.id)) continue
-      this.ids.add(op.record.id)
+      const id = op.record.id
+      if (id > data.lastId) data.lastId = id
+      else if (data.messages.some((m) => m.id === id) || data.toolCalls.some((t) => t.id === id)) continue
       if (op.type === 'message') {
         const m = op.record
-        data.messages.push(Object.freeze({ ...m, seq, metadata: frozenCopy(m.metadata) }))
+        data.messages.push(Object.freeze({
+          id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: frozenCopy(m.metadata), createdAt: m.createdAt, runId: m.runId,
+        }))
       } else {
         const t = op.record
-        data.toolCalls.push(Object.freeze({ ...t, seq, arguments: frozenCopy(t.arguments), result: frozenCopy(t.result), metadata: frozenCopy(t.metadata) }))
+        data.toolCalls.push(Object.freeze({
+          id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: frozenCopy(t.arguments), result: frozenCopy(t.result),
+          error: t.error, durationMs: t.durationMs, metadata: frozenCopy(t.metadata), createdAt: t.createdAt, runId: t.runId,
+        }))
       }
     }
     return seqs
@@ -101,7 +114,7 @@ class MemoryData {
 
   listSessions(query: SessionListing): Page<Session> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
-    const matching = [...this.sessions.values()].map((d) => d.session).filter((s) =>
+    const matching = [...this.sessions.values()].map((d): Session => ({ ...d.session })).filter((s) =>
       (query.userId === undefined || s.userId === query.userId) &&
       (query.agentId === undefined || s.agentId === query.agentId) &&
       (cursor === null || s.createdAt < cursor.createdAt || (s.createdAt === cursor.createdAt && s.id < cursor.id)))
@@ -112,10 +125,6 @@ class MemoryData {
   }
 
   delete(sessionId: string): boolean {
-    const data = this.sessions.get(sessionId)
-    if (data === undefined) return false
-    for (const m of data.messages) this.ids.delete(m.id)
-    for (const t of data.toolCalls) this.ids.delete(t.id)
     return this.sessions.delete(sessionId)
   }
 }
@@ -129,7 +138,10 @@ function memoryStore(data: MemoryData): SyncStore {
   }
   return {
     write: (ops) => open().write(ops),
-    getSession: (id) => open().sessions.get(id)?.session ?? null,
+    getSession: (id) => {
+      const s = open().sessions.get(id)?.session
+      return s === undefined ? null : { ...s }
+    },
     listSessions: (query) => open().listSessions(query),
     getMessages: (id, query): readonly Message[] => range(open().sessions.get(id)?.messages ?? [], query),
     getToolCalls: (id, query): readonly ToolCall[] => range(open().sessions.get(id)?.toolCalls ?? [], query),
@@ -156,6 +168,7 @@ export function memoryBackend(): Backend {
     description: 'memory:',
     capabilities: { syncSurface: true, reads: true, persistent: false },
     maxBatch: 100_000,
+    groupCommit: false,
     ...sharedOpeners(() => memoryStore(data)),
   }
 }
