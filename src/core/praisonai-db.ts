@@ -8,7 +8,7 @@ import { StoreModule } from './offload/threads.js'
 import type {
   AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
 } from './records.js'
-import { retryUntil } from './retry.js'
+import { retryUntil, retryUntilSync } from './retry.js'
 import type { Backend, SessionListing, Store, SyncStore, WriteOp } from './store.js'
 import { flushBeforeExit } from './exit-flush.js'
 import { resolveTarget, type SplitTarget } from './targets.js'
@@ -169,7 +169,11 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   }
 
   #openSync(): SyncStore {
-    this.#sync ??= this.#backend.openSync()
+    if (this.#sync) return this.#sync
+    if (this.#backend.openSync === undefined) {
+      throw new ConfigError('CAPABILITY_MISSING', `${this.#backend.description} has no synchronous surface; use the aon* hooks and the async reads`)
+    }
+    this.#sync = this.#backend.openSync()
     return this.#sync
   }
 
@@ -328,7 +332,8 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
   // ---- sync hooks ----------------------------------------------------------------------
 
   #writeSync(op: WriteOp): void {
-    this.#openSync().write([op])
+    const store = this.#openSync()
+    retryUntilSync(() => store.write([op]), this.#retryDeadlineMs)
   }
 
   /** Synchronous twin of `aonAgentStart`: returns the session's prior messages. */

@@ -1,3 +1,4 @@
+import { ConfigError } from './errors.js'
 import type { Backend, Store, SyncStore, WriteOp } from './store.js'
 
 const isState = (op: WriteOp): boolean => op.type === 'agentState'
@@ -63,6 +64,9 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       return splitAsync(c, s)
     },
     openSync: () => {
+      if (conversation.openSync === undefined || state.openSync === undefined) {
+        throw new ConfigError('CAPABILITY_MISSING', `${conversation.openSync ? state.description : conversation.description} has no synchronous surface`)
+      }
       const c = conversation.openSync()
       try {
         return splitSync(c, state.openSync())

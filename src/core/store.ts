@@ -99,8 +99,11 @@ export interface Backend {
    */
   readonly threads?: { readonly async?: 'sync'; readonly sync?: 'bridge' }
   open(): Promise<Store>
-  /** @throws ConfigError `CAPABILITY_MISSING` when the backend has no synchronous surface. */
-  openSync(): SyncStore
+  /**
+   * Opens the synchronous surface's store; absent where there is none (the facade then throws
+   * `ConfigError` `CAPABILITY_MISSING`), or where `threads.sync` bridges to `open()` instead.
+   */
+  openSync?(): SyncStore
 }
 
 /** Wraps a synchronous store as an asynchronous one that runs on the calling thread. */

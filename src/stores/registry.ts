@@ -3,10 +3,11 @@ import { OptionReader } from '../core/options.js'
 import type { Backend } from '../core/store.js'
 import { parseConnectionUrl, type ConnectionUrl } from '../core/url.js'
 import { memoryBackend, type MemoryOptions } from './memory/index.js'
+import { postgresBackend, type PostgresOptions } from './postgres/index.js'
 import { sqliteBackend, type SqliteOptions } from './sqlite/index.js'
 
 /** Options every store understands, by store. Unknown names are a `ConfigError`. */
-export type StoreOptions = MemoryOptions & SqliteOptions
+export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions
 
 type BackendFactory = (url: ConnectionUrl, reader: OptionReader) => Backend
 
@@ -17,10 +18,12 @@ type BackendFactory = (url: ConnectionUrl, reader: OptionReader) => Backend
 const BACKENDS: Readonly<Record<string, BackendFactory>> = {
   memory: () => memoryBackend(),
   sqlite: sqliteBackend,
+  postgres: postgresBackend,
+  postgresql: postgresBackend,
 }
 
 /** Every scheme `new PraisonAIDB(url)` accepts. */
-export const SUPPORTED_SCHEMES: readonly string[] = ['sqlite', 'memory']
+export const SUPPORTED_SCHEMES: readonly string[] = Object.keys(BACKENDS)
 
 /**
  * Resolves a URL or SQLite path to its backend. The returned reader has consumed the

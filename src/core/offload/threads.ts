@@ -15,7 +15,7 @@ export function placeOnThreads(backend: Backend, spec: WorkerSpec, syncTimeoutMs
     ...backend,
     capabilities: { ...backend.capabilities, syncSurface: backend.capabilities.syncSurface || threads.sync === 'bridge' },
     open: threads.async === 'sync' ? () => Promise.resolve(new WorkerStore(spec, 'sync')) : () => backend.open(),
-    openSync: threads.sync === 'bridge' ? () => new SyncBridge(spec, syncTimeoutMs) : () => backend.openSync(),
+    ...(threads.sync === 'bridge' ? { openSync: () => new SyncBridge(spec, syncTimeoutMs) } : {}),
   }
 }
 

@@ -20,19 +20,29 @@ async function buildBackend(): Promise<Backend> {
 
 async function openStore(): Promise<Store> {
   const backend = await buildBackend()
-  return init.open === 'sync' ? inlineStore(backend.openSync()) : backend.open()
+  if (init.open === 'async') return backend.open()
+  if (backend.openSync === undefined) throw new ConfigError('CAPABILITY_MISSING', `${backend.description} has no synchronous store to run in a worker`)
+  return inlineStore(backend.openSync())
 }
 
-const ready = openStore()
-ready.catch(() => undefined) // reported to each request below
+let opening: Promise<Store> | undefined
+
+/** The store, opened on first use; a failed open is tried again by the next request. */
+function store(): Promise<Store> {
+  opening ??= openStore().catch((error: unknown) => {
+    opening = undefined
+    throw error
+  })
+  return opening
+}
 const signal = init.signal ? new Int32Array(init.signal) : undefined
 const reply = init.port ?? parentPort!
 
 async function answer(request: Request): Promise<Response> {
   try {
-    if (request.method === 'close' && !(await ready.then(() => true, () => false))) return { id: request.id, ok: true, value: undefined }
-    const store = await ready
-    const method = store[request.method] as (...args: readonly unknown[]) => Promise<unknown>
+    if (request.method === 'close' && opening === undefined) return { id: request.id, ok: true, value: undefined }
+    const opened = await store()
+    const method = opened[request.method] as (...args: readonly unknown[]) => Promise<unknown>
     return { id: request.id, ok: true, value: await method(...request.args) }
   } catch (error) {
     return { id: request.id, ok: false, error: serializeError(error) }

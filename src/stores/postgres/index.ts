@@ -1,0 +1,68 @@
+import { ConfigError } from '../../core/errors.js'
+import type { OptionReader } from '../../core/options.js'
+import type { Backend, Store } from '../../core/store.js'
+import type { ConnectionUrl } from '../../core/url.js'
+import { asyncSqlStore } from '../sql/executor.js'
+import { checkIdentifier } from '../sql/identifiers.js'
+import { postgresDialect } from './dialect.js'
+import { PostgresPool, type PostgresPoolOptions } from './driver.js'
+
+/**
+ * Options of the PostgreSQL store, also as URL query:
+ * `postgresql://app@db:5432/agents?schema=agentdb&poolSize=20`.
+ */
+export interface PostgresOptions {
+  /** Most connections the pool opens (default 10). */
+  readonly poolSize?: number
+  /** Schema of the tables, created if absent (default `public`): letters, digits, underscores. */
+  readonly schema?: string
+  /** Connect with TLS, verifying the server's certificate (default false). */
+  readonly ssl?: boolean
+  /** How long connecting, or waiting for a free pooled connection, may take, in ms (default 10 000). */
+  readonly connectTimeoutMs?: number
+  /** `application_name` of the connections, as `pg_stat_activity` shows it (default `agentdb`). */
+  readonly applicationName?: string
+}
+
+const DEFAULT_PORT = 5432
+const APPLICATION_NAME = /^[\x20-\x7e]{1,63}$/
+
+function readApplicationName(reader: OptionReader): string {
+  const name = reader.string('applicationName') ?? 'agentdb'
+  if (!APPLICATION_NAME.test(name)) {
+    throw new ConfigError('OPTION_INVALID', `option applicationName must be 1 to 63 printable ASCII characters, got ${JSON.stringify(name.slice(0, 80))}`)
+  }
+  return name
+}
+
+/**
+ * The PostgreSQL backend (`postgres://` and `postgresql://`), on a node-postgres pool.
+ * The URL gives host (default `localhost`), port (5432), user (`postgres`), password and
+ * database (the user's name). Natively asynchronous; the sync surface runs it in a worker
+ * behind a blocking bridge.
+ * @throws ConfigError `OPTION_INVALID` for an invalid option.
+ */
+export function postgresBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+  const schema = checkIdentifier('schema', reader.string('schema') ?? 'public')
+  const user = url.username === '' ? 'postgres' : url.username
+  const options: PostgresPoolOptions = {
+    target: { host: url.host === '' ? 'localhost' : url.host, port: url.port ?? DEFAULT_PORT, database: url.database === '' ? user : url.database, user },
+    schema,
+    poolSize: reader.integer('poolSize', 10, 1, 1000),
+    ssl: reader.boolean('ssl', false),
+    connectTimeoutMs: reader.integer('connectTimeoutMs', 10_000, 1, 600_000),
+    applicationName: readApplicationName(reader),
+    dialect: postgresDialect(schema),
+  }
+  const { host, port, database } = options.target
+  const description = `postgresql://${encodeURIComponent(user)}@${host.includes(':') ? `[${host}]` : host}:${port}/${encodeURIComponent(database)}?schema=${schema}`
+  // read here, not kept in `options`: only the pool's private field holds the password
+  const password = url.password
+  return {
+    description,
+    capabilities: { syncSurface: false, reads: true, persistent: true },
+    maxBatch: 10_000,
+    threads: { sync: 'bridge' },
+    open: async (): Promise<Store> => asyncSqlStore(options.dialect, await PostgresPool.open(options, password)),
+  }
+}

@@ -1,0 +1,57 @@
+import type { Dialect } from '../sql/dialect.js'
+import { migratePlan, type Migration } from '../sql/migrate.js'
+import type { SqlPlan } from '../sql/plans.js'
+import { quoteIdentifier } from './dialect.js'
+
+/** First key of agentdb's advisory locks ("agdb"); the second is the schema name's hash. */
+const LOCK_CLASS = 0x61676462
+
+/**
+ * PostgreSQL schema, oldest first. Add a migration; never edit one that has shipped.
+ * Keys compare byte-wise (`COLLATE "C"`): ordering does not depend on the server's locale,
+ * and the listing cursor `(created_at, id)` matches the index order.
+ */
+export function postgresMigrations(d: Dialect): readonly Migration[] {
+  const t = d.table.bind(d)
+  const i = d.index.bind(d)
+  const key = 'TEXT COLLATE "C"'
+  return [{
+    version: 1,
+    statements: [
+      `CREATE TABLE ${t('sessions')} (
+        id ${key} NOT NULL PRIMARY KEY, user_id ${key}, agent_id ${key}, name TEXT, metadata JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ,
+        last_seq BIGINT NOT NULL DEFAULT 0)`,
+      `CREATE INDEX ${i('sessions_created')} ON ${t('sessions')} (created_at, id)`,
+      `CREATE INDEX ${i('sessions_user')} ON ${t('sessions')} (user_id, created_at, id)`,
+      `CREATE INDEX ${i('sessions_agent')} ON ${t('sessions')} (agent_id, created_at, id)`,
+      `CREATE TABLE ${t('messages')} (
+        id ${key} NOT NULL PRIMARY KEY, session_id ${key} NOT NULL, seq BIGINT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+        content TEXT NOT NULL, metadata JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, run_id TEXT)`,
+      `CREATE UNIQUE INDEX ${i('messages_session_seq')} ON ${t('messages')} (session_id, seq)`,
+      `CREATE TABLE ${t('tool_calls')} (
+        id ${key} NOT NULL PRIMARY KEY, session_id ${key} NOT NULL, seq BIGINT NOT NULL, tool_name TEXT NOT NULL,
+        arguments JSONB NOT NULL, result JSONB NOT NULL, error TEXT, duration_ms DOUBLE PRECISION,
+        metadata JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL, run_id TEXT)`,
+      `CREATE UNIQUE INDEX ${i('tool_calls_session_seq')} ON ${t('tool_calls')} (session_id, seq)`,
+      `CREATE TABLE ${t('agent_states')} (
+        session_id ${key} NOT NULL, name ${key} NOT NULL, agent_id ${key} NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('started', 'ended')), started_at TIMESTAMPTZ NOT NULL,
+        ended_at TIMESTAMPTZ, metadata JSONB NOT NULL, PRIMARY KEY (session_id, name, agent_id))`,
+    ],
+  }]
+}
+
+/**
+ * Creates the schema if absent and migrates it, for one transaction. The transaction-scoped
+ * advisory lock makes processes that open one schema together take turns: the first
+ * migrates, the others find it done. The schema is looked up before `CREATE SCHEMA`, which
+ * a role without CREATE on the database may not run even when the schema exists.
+ */
+export function* preparePlan(d: Dialect, schema: string, appliedAt: string): SqlPlan<number> {
+  yield { sql: 'SELECT pg_advisory_xact_lock($1, hashtext($2))', params: [LOCK_CLASS, schema] }
+  const { rows } = yield { sql: 'SELECT 1 FROM pg_namespace WHERE nspname = $1', params: [schema] }
+  if (rows.length === 0) yield { sql: `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`, params: [] }
+  return yield* migratePlan(d, postgresMigrations(d), appliedAt)
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, describe, it } from 'node:test'
+import pg from 'pg'
+import { PraisonAIDB, StoreUnavailableError, ValidationError } from '../../src/index.js'
+import { ThreadedTcpProxy } from '../support/threaded-proxy.js'
+
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test'
+const schema = `agentdb_sync_${randomBytes(5).toString('hex')}`
+const url = `${ADMIN_URL}?schema=${schema}`
+
+after(async () => {
+  const admin = new pg.Client({ connectionString: ADMIN_URL })
+  await admin.connect()
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+  } finally {
+    await admin.end()
+  }
+})
+
+describe('the sync surface over PostgreSQL (worker + Atomics.wait bridge)', () => {
+  it('returns synchronously, after the write is committed and visible to other connections', async () => {
+    const other = new pg.Client({ connectionString: ADMIN_URL })
+    await other.connect()
+    try {
+      using db = new PraisonAIDB(url)
+      assert.deepEqual(db.onAgentStart('bridge', 'SyncAgent'), [])
+      const returned = db.onUserMessage('bridge', 'visible at once', { n: 1 })
+      assert.equal(returned, undefined)
+      const { rows } = await other.query(`SELECT content, seq::int AS seq FROM "${schema}".messages WHERE session_id = $1`, ['bridge'])
+      assert.deepEqual(rows, [{ content: 'visible at once', seq: 1 }])
+      db.onToolCall('bridge', 'calc', { a: 1 }, 2)
+      assert.deepEqual(db.getTimelineSync('bridge').map((i) => i.seq), [1, 2])
+      assert.deepEqual(db.onAgentStart('bridge', 'SyncAgent').map((m) => m.content), ['visible at once'])
+      assert.throws(() => db.onUserMessage('', 'x'), ValidationError)
+    } finally {
+      await other.end()
+    }
+  })
+
+  it('throws StoreUnavailableError when the server stays away past the deadline, and recovers', async () => {
+    const proxy = await ThreadedTcpProxy.start(5432)
+    try {
+      using db = new PraisonAIDB(`postgresql://postgres@127.0.0.1:${proxy.port}/test?schema=${schema}`, { retryDeadlineMs: 1500, connectTimeoutMs: 1000 })
+      db.onUserMessage('outage', 'before')
+      await proxy.cut()
+      assert.throws(() => db.onUserMessage('outage', 'during'), (e: unknown) => e instanceof StoreUnavailableError)
+      await proxy.restore()
+      db.onUserMessage('outage', 'after')
+      assert.deepEqual(db.getMessagesSync('outage').map((m) => m.content), ['before', 'after'])
+    } finally {
+      await proxy.close()
+    }
+  })
+})

@@ -1,0 +1,56 @@
+import { once } from 'node:events'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { TcpProxy } from './tcp-proxy.js'
+
+type Command = 'cut' | 'restore' | 'close'
+
+/**
+ * A `TcpProxy` on its own thread, for tests of the synchronous surface: while the main
+ * thread blocks in `Atomics.wait`, a proxy on the main event loop could not forward a byte.
+ */
+export class ThreadedTcpProxy {
+  readonly #worker: Worker
+  readonly port: number
+
+  private constructor(worker: Worker, port: number) {
+    this.#worker = worker
+    this.port = port
+  }
+
+  static async start(targetPort: number): Promise<ThreadedTcpProxy> {
+    const worker = new Worker(new URL(import.meta.url), { workerData: targetPort })
+    const [port] = await once(worker, 'message') as [number]
+    return new ThreadedTcpProxy(worker, port)
+  }
+
+  async #send(command: Command): Promise<void> {
+    this.#worker.postMessage(command)
+    await once(this.#worker, 'message')
+  }
+
+  cut(): Promise<void> {
+    return this.#send('cut')
+  }
+
+  restore(): Promise<void> {
+    return this.#send('restore')
+  }
+
+  async close(): Promise<void> {
+    await this.#send('close')
+    await this.#worker.terminate()
+  }
+}
+
+if (!isMainThread && typeof workerData === 'number') {
+  const proxy = await TcpProxy.start(workerData)
+  parentPort!.postMessage(proxy.port)
+  parentPort!.on('message', (command: Command) => {
+    void (async () => {
+      if (command === 'cut') proxy.cut()
+      else if (command === 'restore') proxy.restore()
+      else await proxy.close()
+      parentPort!.postMessage('done')
+    })()
+  })
+}
