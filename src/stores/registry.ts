@@ -4,10 +4,11 @@ import type { Backend } from '../core/store.js'
 import { parseConnectionUrl, type ConnectionUrl } from '../core/url.js'
 import { memoryBackend, type MemoryOptions } from './memory/index.js'
 import { postgresBackend, type PostgresOptions } from './postgres/index.js'
+import { redisBackend, type RedisOptions } from './redis/index.js'
 import { sqliteBackend, type SqliteOptions } from './sqlite/index.js'
 
 /** Options every store understands, by store. Unknown names are a `ConfigError`. */
-export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions
+export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions & RedisOptions
 
 type BackendFactory = (url: ConnectionUrl, reader: OptionReader) => Backend
 
@@ -20,6 +21,8 @@ const BACKENDS: Readonly<Record<string, BackendFactory>> = {
   sqlite: sqliteBackend,
   postgres: postgresBackend,
   postgresql: postgresBackend,
+  redis: redisBackend,
+  rediss: redisBackend,
 }
 
 /** Every scheme `new PraisonAIDB(url)` accepts. */

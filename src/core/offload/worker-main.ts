@@ -43,7 +43,7 @@ async function answer(request: Request): Promise<Response> {
     if (request.method === 'close' && opening === undefined) return { id: request.id, ok: true, value: undefined }
     const opened = await store()
     const method = opened[request.method] as (...args: readonly unknown[]) => Promise<unknown>
-    return { id: request.id, ok: true, value: await method(...request.args) }
+    return { id: request.id, ok: true, value: await method.apply(opened, [...request.args]) }
   } catch (error) {
     return { id: request.id, ok: false, error: serializeError(error) }
   }

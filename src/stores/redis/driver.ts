@@ -1,0 +1,239 @@
+import { isIP } from 'node:net'
+import { AgentDBError, ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
+import { redactUrl } from '../../core/url.js'
+import type { LuaScript } from './scripts.js'
+
+type Argument = string | number
+
+/** The part of an ioredis client this store uses. */
+export interface RedisClientLike {
+  readonly status: string
+  connect(): Promise<void>
+  quit(): Promise<unknown>
+  disconnect(): void
+  on(event: 'error', listener: (error: Error) => void): unknown
+  once(event: 'end', listener: () => void): unknown
+  call(command: string, ...args: Argument[]): Promise<unknown>
+  multi(commands: Argument[][]): { exec(): Promise<[Error | null, unknown][] | null> }
+}
+
+type RedisConstructor = new (options: Readonly<Record<string, unknown>>) => RedisClientLike
+
+let driver: RedisConstructor | undefined
+
+/** ioredis, imported on first use so that other stores never load it. */
+async function loadDriver(): Promise<RedisConstructor> {
+  if (driver) return driver
+  try {
+    const module = await import('ioredis')
+    driver = module.Redis as unknown as RedisConstructor
+  } catch (error) {
+    throw new ConfigError('DRIVER_MISSING', 'the Redis store needs the package ioredis: npm install ioredis', { cause: error })
+  }
+  return driver
+}
+
+/** Where and how to connect. The password lives in a private field, out of `inspect` and errors. */
+export class RedisTarget {
+  readonly host: string
+  readonly port: number
+  readonly db: number
+  readonly tls: boolean
+  readonly connectTimeoutMs: number
+  readonly commandTimeoutMs: number
+  readonly connectionName: string
+  readonly #username: string
+  readonly #password: string
+
+  constructor(fields: Omit<RedisTarget, 'where' | 'clientOptions'> & { readonly username: string; readonly password: string }) {
+    this.host = fields.host
+    this.port = fields.port
+    this.db = fields.db
+    this.tls = fields.tls
+    this.connectTimeoutMs = fields.connectTimeoutMs
+    this.commandTimeoutMs = fields.commandTimeoutMs
+    this.connectionName = fields.connectionName
+    this.#username = fields.username
+    this.#password = fields.password
+  }
+
+  /** What every message names: host, port and database index, never credentials. */
+  get where(): string {
+    return `Redis ${this.host}:${this.port} db ${this.db}`
+  }
+
+  /**
+   * ioredis options that fail fast instead of queueing: no offline queue, pending commands
+   * rejected when the connection drops (the core retries them with backoff until its
+   * deadline), and reconnection in the background so that a retry finds the server back.
+   */
+  clientOptions(): Record<string, unknown> {
+    const options: Record<string, unknown> = {
+      host: this.host,
+      port: this.port,
+      db: this.db,
+      connectionName: this.connectionName,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: this.connectTimeoutMs,
+      retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+    }
+    if (this.commandTimeoutMs > 0) options['commandTimeout'] = this.commandTimeoutMs
+    if (this.#username !== '') options['username'] = this.#username
+    if (this.#password !== '') options['password'] = this.#password
+    if (this.tls) options['tls'] = isIP(this.host) === 0 ? { servername: this.host } : {}
+    return options
+  }
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
+  'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ENOTCONN', 'ESOCKETTIMEDOUT',
+])
+// Replies meaning "not now" (loading, failover, busy script, full) rather than "no".
+const TRANSIENT_REPLIES = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|ERR max number of clients reached)/
+// A TLS handshake that fails on the certificate or protocol fails the same way on every retry.
+const TLS_FAILURE = /^(ERR_SSL_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|CERT_)/
+const AUTH_REPLIES = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR invalid username)/
+const DATABASE_REPLIES = /^ERR (DB index is out of range|invalid DB index)/
+// ioredis's own errors when the socket is down, closed, or a command outlived its timeout.
+const CLIENT_UNREACHABLE = /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Command timed out|connect ETIMEDOUT|Socket closed)/
+
+function textOf(error: unknown): { name: string; message: string; code: string | undefined } {
+  const e = error as { name?: unknown; message?: unknown; code?: unknown }
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(error),
+    code: typeof e.code === 'string' ? e.code : undefined,
+  }
+}
+
+/**
+ * A copy of a driver error with only its name, code and message (redacted). ioredis reply
+ * errors carry the failed command with its arguments: AUTH's password, message content.
+ */
+export function safeCause(error: unknown): Error {
+  const { name, message, code } = textOf(error)
+  const copy = new Error(redactUrl(message).slice(0, 500))
+  copy.name = name
+  if (code !== undefined) Object.defineProperty(copy, 'code', { value: code, enumerable: true })
+  return copy
+}
+
+/**
+ * Maps an ioredis or socket error to the error the core understands: unreachable or busy is
+ * `StoreUnavailableError` (retried), refused credentials or database `ConfigError`, any other
+ * refusal `StoreError`.
+ */
+export function mapRedisError(error: unknown, where: string): AgentDBError {
+  if (error instanceof AgentDBError) return error
+  const { name, message, code } = textOf(error)
+  const cause = safeCause(error)
+  const reason = JSON.stringify(redactUrl(message).slice(0, 120))
+  if (AUTH_REPLIES.test(message)) return new ConfigError('URL_INVALID', `${where} refused the credentials of the connection URL (${reason}); check the username and password`, { cause })
+  if (DATABASE_REPLIES.test(message)) return new ConfigError('URL_INVALID', `${where} has no such database (${reason}); use a database index the server has`, { cause })
+  if (code !== undefined && TLS_FAILURE.test(code)) return new ConfigError('URL_INVALID', `${where} failed the TLS handshake (${code}); check the server's certificate or use redis:// for a server without TLS`, { cause })
+  if ((code !== undefined && UNREACHABLE_CODES.has(code)) || name === 'MaxRetriesPerRequestError' || CLIENT_UNREACHABLE.test(message) || TRANSIENT_REPLIES.test(message)) {
+    return new StoreUnavailableError('STORE_UNAVAILABLE', `${where} is unavailable (${code ?? reason})`, { cause })
+  }
+  return new StoreError('STORE_FAILED', `${where} refused the operation (${reason})`, { cause })
+}
+
+/** One ioredis client: commands, Lua scripts, transactions, every failure mapped. */
+export class RedisConnection {
+  readonly #client: RedisClientLike
+  readonly #where: string
+
+  private constructor(client: RedisClientLike, where: string) {
+    this.#client = client
+    this.#where = where
+  }
+
+  /**
+   * Connects and selects the database. ioredis reports why a connection failed only on its
+   * 'error' event (the `connect()` promise says "Connection is closed"), and does not fail
+   * when the handshake's SELECT does, so both are checked here.
+   * @throws ConfigError for refused credentials or a missing database.
+   * @throws StoreUnavailableError when the server cannot be reached.
+   */
+  static async open(target: RedisTarget): Promise<RedisConnection> {
+    const Redis = await loadDriver()
+    const client = new Redis(target.clientOptions())
+    let failure: unknown
+    let opening = true
+    // Always listened to, so that an idle connection's error never crashes the host; the
+    // commands that fail because of it reject on their own.
+    client.on('error', (error) => { if (opening) failure ??= error })
+    try {
+      await client.connect()
+      if (failure === undefined && target.db !== 0) await client.call('SELECT', target.db)
+    } catch (error) {
+      failure ??= error
+    }
+    opening = false
+    if (failure !== undefined) {
+      client.disconnect()
+      throw mapRedisError(failure, target.where)
+    }
+    return new RedisConnection(client, target.where)
+  }
+
+  /** Runs one command. */
+  async command(command: string, ...args: Argument[]): Promise<unknown> {
+    try {
+      return await this.#client.call(command, ...args)
+    } catch (error) {
+      throw mapRedisError(error, this.#where)
+    }
+  }
+
+  /** Runs a Lua script by its SHA1, sending its source once if the server has not cached it. */
+  async script(script: LuaScript, args: readonly Argument[]): Promise<unknown> {
+    try {
+      return await this.#client.call('EVALSHA', script.sha, 0, ...args)
+    } catch (error) {
+      if (!textOf(error).message.startsWith('NOSCRIPT')) throw mapRedisError(error, this.#where)
+    }
+    try {
+      return await this.#client.call('EVAL', script.lua, 0, ...args)
+    } catch (error) {
+      throw mapRedisError(error, this.#where)
+    }
+  }
+
+  /** Runs commands in MULTI/EXEC, so that they see one state of the data. */
+  async transaction(commands: Argument[][]): Promise<unknown[]> {
+    let replies: [Error | null, unknown][] | null
+    try {
+      replies = await this.#client.multi(commands).exec()
+    } catch (error) {
+      throw mapRedisError(error, this.#where)
+    }
+    if (replies === null) throw new StoreUnavailableError('STORE_UNAVAILABLE', `${this.#where} aborted a transaction`)
+    return replies.map(([error, reply]) => {
+      if (error !== null) throw mapRedisError(error, this.#where)
+      return reply
+    })
+  }
+
+  /**
+   * Says goodbye (QUIT) and waits until the server has closed the connection, so that it is
+   * gone from CLIENT LIST when this resolves; drops the socket and stops reconnecting when
+   * the connection is down.
+   */
+  async close(): Promise<void> {
+    if (this.#client.status === 'ready') {
+      const ended = new Promise<void>((resolve) => { this.#client.once('end', resolve) })
+      try {
+        await this.#client.quit()
+        await ended
+        return
+      } catch {
+        // the connection went away during QUIT: nothing left to say goodbye to
+      }
+    }
+    this.#client.disconnect()
+  }
+}

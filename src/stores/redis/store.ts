@@ -1,0 +1,113 @@
+import { decodeCursor, encodeCursor } from '../../core/cursor.js'
+import { StoreError } from '../../core/errors.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from '../../core/records.js'
+import type { SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
+import { mergeTimeline } from '../../core/timeline.js'
+import { encodeOp, toAgentStates, toFields, toRecords, toSession } from './codec.js'
+import type { RedisConnection } from './driver.js'
+import { listingMember, type RedisKeys } from './keys.js'
+import { DELETE_SCRIPT, LIST_SCRIPT, WRITE_SCRIPT } from './scripts.js'
+
+type Argument = string | number
+
+/** ZRANGEBYSCORE arguments for a history range: oldest first, or newest first when limited. */
+function historyRange(key: string, query: HistoryQuery): [string, ...Argument[]] {
+  const min = query.afterSeq === undefined ? '-inf' : `(${query.afterSeq}`
+  const max = query.beforeSeq === undefined ? '+inf' : `(${query.beforeSeq}`
+  return query.limit === undefined ? ['zrangebyscore', key, min, max] : ['zrevrangebyscore', key, max, min, 'LIMIT', 0, query.limit]
+}
+
+/** The records of a history range in ascending seq. */
+function historyItems<T extends Message | ToolCall>(reply: unknown, query: HistoryQuery, where: string): T[] {
+  const items = toRecords<T>(reply, where)
+  return query.limit === undefined ? items : items.reverse()
+}
+
+/**
+ * The Redis store: a session is a handful of keys under the prefix (docs/redis.md). A write
+ * batch is one Lua script, so it is atomic and costs one round trip; reads are single
+ * commands or one MULTI, each O(log n + items read).
+ *
+ * @throws StoreUnavailableError when Redis cannot be reached (the core retries it).
+ * @throws StoreError `STORE_FAILED` when Redis refuses a command, `STORE_CLOSED` after `close()`.
+ */
+export class RedisStore implements Store {
+  readonly #connection: RedisConnection
+  readonly #keys: RedisKeys
+  readonly #where: string
+  #closed = false
+
+  constructor(connection: RedisConnection, keys: RedisKeys, where: string) {
+    this.#connection = connection
+    this.#keys = keys
+    this.#where = where
+  }
+
+  #open(): RedisConnection {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', `${this.#where} store is closed`)
+    return this.#connection
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<WriteResult> {
+    const connection = this.#open()
+    if (ops.length === 0) return []
+    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap(encodeOp)])
+    if (!Array.isArray(reply) || reply.length !== ops.length || !reply.every((seq): seq is number => typeof seq === 'number')) {
+      throw new StoreError('STORE_FAILED', `${this.#where} answered a write with an unexpected reply`)
+    }
+    return reply
+  }
+
+  async getSession(sessionId: string): Promise<Session | null> {
+    const reply = await this.#open().command('HGETALL', this.#keys.session(sessionId))
+    return toSession(toFields(reply, this.#where), this.#where)
+  }
+
+  async listSessions(query: SessionListing): Promise<Page<Session>> {
+    const connection = this.#open()
+    const cursor = query.cursor ? decodeCursor(query.cursor) : null
+    const upper = cursor === null ? '+' : `(${listingMember(cursor.createdAt, cursor.id)}`
+    const index = this.#keys.listing(query.userId, query.agentId)
+    const reply = await connection.script(LIST_SCRIPT, [this.#keys.prefix, index, upper, query.limit + 1])
+    if (!Array.isArray(reply)) throw new StoreError('STORE_FAILED', `${this.#where} answered a listing with an unexpected reply`)
+    const sessions = reply.map((fields: unknown) => toSession(toFields(fields, this.#where), this.#where)).filter((s): s is Session => s !== null)
+    const items = sessions.slice(0, query.limit)
+    const last = items[items.length - 1]
+    return { items, nextCursor: sessions.length > query.limit && last ? encodeCursor(last) : null }
+  }
+
+  async getMessages(sessionId: string, query: HistoryQuery): Promise<readonly Message[]> {
+    const reply = await this.#open().command(...historyRange(this.#keys.messages(sessionId), query))
+    return historyItems<Message>(reply, query, this.#where)
+  }
+
+  async getToolCalls(sessionId: string, query: HistoryQuery): Promise<readonly ToolCall[]> {
+    const reply = await this.#open().command(...historyRange(this.#keys.toolCalls(sessionId), query))
+    return historyItems<ToolCall>(reply, query, this.#where)
+  }
+
+  /** Both histories over the range (each limited to the last N) in one MULTI, merged by seq. */
+  async getTimeline(sessionId: string, query: HistoryQuery): Promise<readonly TimelineItem[]> {
+    const [messages, toolCalls] = await this.#open().transaction([
+      historyRange(this.#keys.messages(sessionId), query),
+      historyRange(this.#keys.toolCalls(sessionId), query),
+    ])
+    return mergeTimeline(historyItems<Message>(messages, query, this.#where), historyItems<ToolCall>(toolCalls, query, this.#where), query)
+  }
+
+  async getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
+    return toAgentStates(await this.#open().command('HGETALL', this.#keys.agentStates(sessionId)), this.#where)
+  }
+
+  async deleteSession(sessionId: string): Promise<boolean> {
+    return (await this.#open().script(DELETE_SCRIPT, [this.#keys.prefix, sessionId])) === 1
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#connection.close()
+  }
+}
