@@ -3,12 +3,13 @@ import { OptionReader } from '../core/options.js'
 import type { Backend } from '../core/store.js'
 import { parseConnectionUrl, type ConnectionUrl } from '../core/url.js'
 import { memoryBackend, type MemoryOptions } from './memory/index.js'
+import { mysqlBackend, type MySqlOptions } from './mysql/index.js'
 import { postgresBackend, type PostgresOptions } from './postgres/index.js'
 import { redisBackend, type RedisOptions } from './redis/index.js'
 import { sqliteBackend, type SqliteOptions } from './sqlite/index.js'
 
 /** Options every store understands, by store. Unknown names are a `ConfigError`. */
-export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions & RedisOptions
+export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions & MySqlOptions & RedisOptions
 
 type BackendFactory = (url: ConnectionUrl, reader: OptionReader) => Backend
 
@@ -21,6 +22,8 @@ const BACKENDS: Readonly<Record<string, BackendFactory>> = {
   sqlite: sqliteBackend,
   postgres: postgresBackend,
   postgresql: postgresBackend,
+  mysql: mysqlBackend,
+  mariadb: mysqlBackend,
   redis: redisBackend,
   rediss: redisBackend,
 }

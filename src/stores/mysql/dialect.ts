@@ -1,0 +1,56 @@
+import type { JsonValue } from '../../core/records.js'
+import type { Dialect, TableName } from '../sql/dialect.js'
+
+/** `2024-01-01T10:00:00.123Z` → `2024-01-01 10:00:00.123`, the literal a `DATETIME(3)` column takes (UTC). */
+function toDatetime(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) throw new RangeError(`timestamp ${JSON.stringify(iso.slice(0, 40))} is not an ISO-8601 date`)
+  return date.toISOString().slice(0, 23).replace('T', ' ')
+}
+
+/** A `DATETIME(3)` read with `dateStrings: true` (`2024-01-01 10:00:00.123`) as ISO-8601 UTC. */
+function fromDatetime(value: unknown): string {
+  if (value instanceof Date) return value.toISOString()
+  const text = String(value)
+  return `${text.replace(' ', 'T')}${text.length === 19 ? '.000' : ''}Z`
+}
+
+/** Keys are `VARBINARY` (exact bytes), so mysql2 returns them as Buffers of UTF-8. */
+function fromText(value: unknown): string {
+  return Buffer.isBuffer(value) ? value.toString('utf8') : String(value)
+}
+
+/**
+ * MySQL 8 and MariaDB 10.3+: `?` placeholders (mysql2 formats them client-side, escaping
+ * every value), backtick-quoted prefixed tables, upserts with `ON DUPLICATE KEY UPDATE` and
+ * `VALUES(col)` (deprecated in MySQL 8.0.20 but kept there, and the only spelling MariaDB
+ * knows), no `RETURNING` on upserts, `DATETIME(3)` in UTC, JSON as text so it round-trips
+ * byte for byte (MySQL's JSON type reorders keys).
+ */
+export function mysqlDialect(prefix: string): Dialect {
+  const table = (name: TableName): string => `\`${prefix}${name}\``
+  return {
+    name: 'mysql',
+    maxParams: 65_535,
+    hasReturning: false,
+    placeholder: () => '?',
+    table,
+    index: (name) => `\`${name}\``,
+    // Only a duplicate primary key is skipped: a row that collides on another unique key
+    // (session_id, seq) with a different id sets id to NULL, which strict mode refuses, so a
+    // seq clash is an error rather than a silently lost row. `INSERT IGNORE` would also hide
+    // truncation and NOT NULL errors.
+    insertIgnoring: (name, columns, values) =>
+      `INSERT INTO ${table(name)} (${columns.join(', ')}) VALUES ${values} ON DUPLICATE KEY UPDATE id = IF(id = VALUES(id), id, NULL)`,
+    // ON DUPLICATE KEY UPDATE assigns left to right and a later assignment sees the earlier
+    // ones' new values; the shared statements only read a column in its own assignment.
+    upsert: (name, columns, values, _conflict, assignments) =>
+      `INSERT INTO ${table(name)} (${columns.join(', ')}) VALUES ${values} ON DUPLICATE KEY UPDATE ${assignments((c) => c, (c) => `VALUES(${c})`)}`,
+    toTime: toDatetime,
+    fromTime: fromDatetime,
+    toJson: (value: JsonValue) => JSON.stringify(value),
+    fromJson: (value) => JSON.parse(fromText(value)) as JsonValue,
+    toText: (value) => value,
+    fromText,
+  }
+}

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto'
+import type { Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise'
+import { ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
+import { now } from '../../core/ids.js'
+import type { Dialect } from '../sql/dialect.js'
+import { driveAsync, type AsyncExecutor } from '../sql/executor.js'
+import { migratePlan } from '../sql/migrate.js'
+import type { SqlPlan, SqlResult } from '../sql/plans.js'
+import type { Row } from '../sql/rows.js'
+import type { SqlStep } from '../sql/statements.js'
+import { describeTarget, isFatal, mysqlError, type MySqlTarget } from './errors.js'
+import { mysqlMigrations } from './migrations.js'
+
+/** What `MySqlPool.open` needs: where, how, and the dialect (table prefix) to migrate. */
+export interface MySqlPoolOptions {
+  readonly target: MySqlTarget
+  readonly poolSize: number
+  readonly ssl: boolean
+  readonly connectTimeoutMs: number
+  /** The table prefix, part of the migration lock's name. */
+  readonly prefix: string
+  readonly dialect: Dialect
+}
+
+type MySqlDriver = typeof import('mysql2/promise')
+
+const MIGRATION_LOCK_WAIT_S = 30
+const MAX_LOCK_NAME = 64
+const IDLE_TIMEOUT_MS = 60_000
+const KEEP_ALIVE_DELAY_MS = 10_000
+
+// Every connection runs with a known SQL mode, whatever the server's default: strict (a value
+// that does not fit is an error, and insertIgnoring relies on NOT NULL being enforced), and
+// without NO_BACKSLASH_ESCAPES or ANSI_QUOTES, which would change how mysql2's client-side
+// escaping of values is read.
+const SESSION_SETUP = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION', SESSION time_zone = '+00:00'"
+
+let driver: Promise<MySqlDriver> | undefined
+
+/** mysql2, imported on first use so that other stores never load it. */
+function loadDriver(): Promise<MySqlDriver> {
+  driver ??= import('mysql2/promise').catch((error: unknown) => {
+    driver = undefined
+    throw new ConfigError('DRIVER_MISSING', 'the MySQL/MariaDB store needs the package mysql2: npm install mysql2', { cause: error })
+  })
+  return driver
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+
+/** GET_LOCK names are at most 64 characters on MySQL; a longer one is hashed. */
+function migrationLockName(database: string, prefix: string): string {
+  const name = `agentdb_migrate:${database}.${prefix}`
+  return name.length <= MAX_LOCK_NAME ? name : `agentdb_migrate:${createHash('sha256').update(`${database}.${prefix}`).digest('hex').slice(0, 40)}`
+}
+
+/**
+ * A mysql2 pool running plans. A plan takes one pooled connection for all its statements;
+ * a transactional plan runs between `START TRANSACTION` and `COMMIT`, rolled back on any
+ * error. A connection that failed fatally (or whose rollback failed) is destroyed instead of
+ * returned to the pool, so the retry that follows gets a fresh one.
+ */
+export class MySqlPool implements AsyncExecutor {
+  readonly #pool: Pool
+  readonly #target: MySqlTarget
+  /** Per connection (mysql2's core object), the server's max_allowed_packet, read at setup. */
+  readonly #packetLimits = new WeakMap<object, number>()
+  #closing: Promise<void> | undefined
+
+  private constructor(pool: Pool, target: MySqlTarget) {
+    this.#pool = pool
+    this.#target = target
+  }
+
+  /**
+   * Creates the pool, then brings the schema up to date under `GET_LOCK`, which serialises
+   * processes opening one database at once (MySQL commits each DDL statement by itself, so
+   * a transaction cannot). The pool is ended again if any of that fails.
+   * @throws ConfigError for a missing driver, bad credentials or a missing database.
+   * @throws StoreUnavailableError when the server cannot be reached.
+   */
+  static async open(options: MySqlPoolOptions, password: string): Promise<MySqlPool> {
+    const mysql = await loadDriver()
+    const { target } = options
+    const config: PoolOptions = {
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      password,
+      database: target.database,
+      connectionLimit: options.poolSize,
+      maxIdle: options.poolSize,
+      idleTimeout: IDLE_TIMEOUT_MS,
+      waitForConnections: true,
+      queueLimit: 0,
+      connectTimeout: options.connectTimeoutMs,
+      enableKeepAlive: true,
+      keepAliveInitialDelay: KEEP_ALIVE_DELAY_MS,
+      charset: 'UTF8MB4_UNICODE_CI',
+      // DATETIME(3) columns hold UTC; read them as text so no local time zone shifts them.
+      dateStrings: true,
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      multipleStatements: false,
+      ...(options.ssl ? { ssl: {} } : {}),
+    }
+    const executor = new MySqlPool(mysql.createPool(config), target)
+    try {
+      await executor.#migrate(options.dialect, migrationLockName(target.database, options.prefix))
+    } catch (error) {
+      await executor.close().catch(() => undefined) // the migration's error is the one to report
+      throw mysqlError(error, target)
+    }
+    return executor
+  }
+
+  #closedError(): StoreError {
+    return new StoreError('STORE_CLOSED', `${describeTarget(this.#target)} is closed`)
+  }
+
+  /** A pooled connection, set up on its first use and watched for errors while idle. */
+  async #acquire(): Promise<PoolConnection> {
+    const connection = await this.#pool.getConnection()
+    const core = connection.connection
+    if (!this.#packetLimits.has(core)) {
+      // mysql2 drops a broken connection from the pool on its first 'error' event, but a
+      // later one (a write after the socket died) would be unhandled and crash the host.
+      // Commands on the connection get their own errors; this listener only keeps it quiet.
+      core.on('error', () => undefined)
+      try {
+        await connection.query(SESSION_SETUP)
+        const [rows] = await connection.query('SELECT @@max_allowed_packet AS max')
+        this.#packetLimits.set(core, Number((rows as Row[])[0]?.['max']))
+      } catch (error) {
+        connection.destroy()
+        throw error
+      }
+    }
+    return connection
+  }
+
+  /**
+   * Formats the statement with its values (mysql2's escaping, as `query(sql, values)` would)
+   * and refuses one the server would not take: past max_allowed_packet the server resets the
+   * connection mid-send, which looks like an outage and would be retried in vain. Refused
+   * here, a batch fails as a StoreError, and the write queue retries its writes one by one.
+   */
+  async #execute(connection: PoolConnection, step: SqlStep): Promise<SqlResult> {
+    const text = step.params.length === 0 ? step.sql : connection.format(step.sql, [...step.params])
+    const bytes = Buffer.byteLength(text)
+    const limit = this.#packetLimits.get(connection.connection) ?? Number.POSITIVE_INFINITY
+    if (bytes >= limit) {
+      throw new StoreError('STORE_FAILED', `${describeTarget(this.#target)} refused the operation: a statement of ${megabytes(bytes)} exceeds the server's max_allowed_packet of ${megabytes(limit)}; raise max_allowed_packet`)
+    }
+    const [result] = await connection.query(text)
+    if (Array.isArray(result)) return { rows: result as unknown as Row[], changes: 0 }
+    return { rows: [], changes: (result as ResultSetHeader).affectedRows }
+  }
+
+  async #migrate(dialect: Dialect, lockName: string): Promise<void> {
+    const connection = await this.#acquire()
+    let broken = false
+    try {
+      const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS got', [lockName, MIGRATION_LOCK_WAIT_S])
+      const got = (rows as Row[])[0]?.['got']
+      if (Number(got) !== 1) {
+        throw new StoreUnavailableError('STORE_UNAVAILABLE', `${describeTarget(this.#target)} is being migrated by another process (lock ${JSON.stringify(lockName)} still held after ${MIGRATION_LOCK_WAIT_S} s)`)
+      }
+      try {
+        await driveAsync(migratePlan(dialect, mysqlMigrations(dialect), now()), (step) => this.#execute(connection, step))
+      } finally {
+        // If this fails the connection is destroyed below, which releases the lock as well.
+        await connection.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => { broken = true })
+      }
+    } catch (error) {
+      broken ||= isFatal(error)
+      throw error
+    } finally {
+      if (broken) connection.destroy()
+      else connection.release()
+    }
+  }
+
+  /**
+   * Runs a plan on one pooled connection, in a transaction when `transactional`.
+   * @throws StoreUnavailableError when the connection failed or InnoDB aborted the transaction on lock contention (retried by the core).
+   * @throws StoreError `STORE_CLOSED` after `close()`, `STORE_FAILED` when MySQL refused a statement.
+   */
+  async run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T> {
+    if (this.#closing) throw this.#closedError()
+    let connection: PoolConnection
+    try {
+      connection = await this.#acquire()
+    } catch (error) {
+      throw this.#closing ? this.#closedError() : mysqlError(error, this.#target)
+    }
+    let broken = false
+    try {
+      if (!transactional) return await driveAsync(plan, (step) => this.#execute(connection, step))
+      await connection.query('START TRANSACTION')
+      try {
+        const result = await driveAsync(plan, (step) => this.#execute(connection, step))
+        await connection.query('COMMIT')
+        return result
+      } catch (error) {
+        // A lock wait timeout rolls back only its statement; roll back the rest before retrying.
+        await connection.query('ROLLBACK').catch(() => { broken = true })
+        throw error
+      }
+    } catch (error) {
+      broken ||= isFatal(error)
+      throw mysqlError(error, this.#target)
+    } finally {
+      if (broken) connection.destroy()
+      else connection.release()
+    }
+  }
+
+  /** Ends every connection of the pool. Repeated calls share one promise. */
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.end().catch((error: unknown) => {
+      throw mysqlError(error, this.#target)
+    })
+    return this.#closing
+  }
+}

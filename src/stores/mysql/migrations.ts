@@ -1,0 +1,56 @@
+import type { Dialect } from '../sql/dialect.js'
+import type { Migration } from '../sql/migrate.js'
+
+// Keys (ids, user/agent ids, agent names) are VARBINARY: compared byte for byte, so "A" ≠ "a"
+// and "x" ≠ "x ". utf8mb4_bin would not do: it is a PAD SPACE collation, under which a primary
+// key holding "x" refuses "x ". 765 bytes hold any 255 UTF-16 code units as UTF-8 (at most 3
+// bytes each), and the widest key, agent_states' (765 x 3), stays under InnoDB's 3072 bytes.
+const KEY = 'VARBINARY(765)'
+const TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
+const SHORT = 'VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
+const TIME = 'DATETIME(3)'
+const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+
+/**
+ * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped.
+ * MySQL commits each DDL statement on its own, so statements are written to be re-runnable
+ * (`IF NOT EXISTS`, indexes inside `CREATE TABLE`): a process killed halfway through a
+ * migration leaves a schema the next open completes.
+ */
+export function mysqlMigrations(d: Dialect): readonly Migration[] {
+  const t = d.table.bind(d)
+  const i = d.index.bind(d)
+  return [{
+    version: 1,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${t('sessions')} (
+        id ${KEY} NOT NULL, user_id ${KEY} NULL, agent_id ${KEY} NULL, name ${SHORT} NULL, metadata ${TEXT} NOT NULL,
+        created_at ${TIME} NOT NULL, updated_at ${TIME} NOT NULL, ended_at ${TIME} NULL, last_seq BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (id),
+        KEY ${i('sessions_created')} (created_at, id),
+        KEY ${i('sessions_user')} (user_id, created_at, id),
+        KEY ${i('sessions_agent')} (agent_id, created_at, id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t('messages')} (
+        id ${KEY} NOT NULL, session_id ${KEY} NOT NULL, seq BIGINT NOT NULL,
+        role VARCHAR(16) NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+        content ${TEXT} NOT NULL, metadata ${TEXT} NOT NULL, created_at ${TIME} NOT NULL, run_id ${SHORT} NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${i('messages_session_seq')} (session_id, seq)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t('tool_calls')} (
+        id ${KEY} NOT NULL, session_id ${KEY} NOT NULL, seq BIGINT NOT NULL, tool_name ${SHORT} NOT NULL,
+        arguments ${TEXT} NOT NULL, result ${TEXT} NOT NULL, error ${TEXT} NULL, duration_ms DOUBLE NULL,
+        metadata ${TEXT} NOT NULL, created_at ${TIME} NOT NULL, run_id ${SHORT} NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${i('tool_calls_session_seq')} (session_id, seq)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t('agent_states')} (
+        session_id ${KEY} NOT NULL, name ${KEY} NOT NULL, agent_id ${KEY} NOT NULL,
+        status VARCHAR(16) NOT NULL CHECK (status IN ('started', 'ended')), started_at ${TIME} NOT NULL, ended_at ${TIME} NULL,
+        metadata ${TEXT} NOT NULL,
+        PRIMARY KEY (session_id, name, agent_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  }]
+}
