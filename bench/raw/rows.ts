@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto'
+import { workMessage } from '../workload.js'
+
+/** Columns of the raw tables: the library's `messages` table, same names and order. */
+export const RAW_COLUMNS = ['id', 'session_id', 'seq', 'role', 'content', 'metadata', 'created_at', 'run_id'] as const
+
+/** Rows per transaction/statement/pipeline of a raw ceiling. */
+export const BATCH_ROWS = 500
+
+/** Key part and role of a raw batched case: 500 rows is the ceiling, another size a reference row. */
+export function batchRole(rows: number, method?: string): { readonly keyPart: string; readonly role: 'ceiling' | 'reference' } {
+  const suffix = method === undefined ? '' : `-${method}`
+  return rows === BATCH_ROWS ? { keyPart: `raw-ceiling${suffix}`, role: 'ceiling' } : { keyPart: `raw-batch-${rows}${suffix}`, role: 'reference' }
+}
+
+/** A raw row: what a hand-written INSERT binds for one message (seq = index + 1, known up front). */
+export type RawRow = [id: string, sessionId: string, seq: number, role: string, content: string, metadata: string, createdAt: string, runId: null]
+
+export const sessionKey = (session: number): string => `session-${session}`
+
+/** Builds one row as a raw loader would: a fresh id, the JSON metadata, the time now. */
+export function rawRow(session: number, index: number, time: (date: Date) => string = (d) => d.toISOString()): RawRow {
+  const message = workMessage(session, index)
+  return [randomUUID(), sessionKey(session), index + 1, 'user', message.content, JSON.stringify(message.metadata), time(new Date()), null]
+}
+
+/** `(?, ?, …), (?, …)` for `rows` rows of the raw columns, with `mark(i)` as the i-th placeholder (1-based). */
+export function valuesList(rows: number, mark: (index: number) => string): string {
+  const groups: string[] = []
+  let index = 1
+  for (let r = 0; r < rows; r++) groups.push(`(${RAW_COLUMNS.map(() => mark(index++)).join(', ')})`)
+  return groups.join(', ')
+}

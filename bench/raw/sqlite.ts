@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module'
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Prepared, ThroughputCase } from '../case.js'
+import type { HistoryReader } from '../history.js'
+import { freshSqlitePath, removeSqlite } from '../targets.js'
+import { batches, total, type Shape } from '../workload.js'
+import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, valuesList } from './rows.js'
+
+type Database = BetterSqlite3.Database
+export type SqliteSync = 'full' | 'normal'
+
+const Driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+
+const DDL = `CREATE TABLE messages (
+  id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system', 'tool')),
+  content TEXT NOT NULL, metadata TEXT NOT NULL, created_at TEXT NOT NULL, run_id TEXT);
+CREATE UNIQUE INDEX messages_session_seq ON messages (session_id, seq);`
+
+/** A fresh file with the library's messages table, WAL and the given `synchronous`. */
+function openRaw(sync: SqliteSync): { db: Database; path: string } {
+  const path = freshSqlitePath(`raw_sqlite_${sync}`)
+  const db = new Driver(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${sync.toUpperCase()}`)
+  db.exec(DDL)
+  return { db, path }
+}
+
+const insertSql = (rows: number): string => `INSERT INTO messages (${RAW_COLUMNS.join(', ')}) VALUES ${valuesList(rows, () => '?')}`
+
+function closer(db: Database, path: string): () => Promise<void> {
+  return () => {
+    db.close()
+    removeSqlite(path)
+    return Promise.resolve()
+  }
+}
+
+/** better-sqlite3 on the main thread, one multi-row INSERT of `size` rows per transaction (500: SQLite's ceiling). */
+export function sqliteCeiling(backend: string, sync: SqliteSync, shape: Shape, size = BATCH_ROWS): ThroughputCase {
+  const { keyPart, role } = batchRole(size)
+  return {
+    key: `${backend}/${keyPart}/batch`, backend, label: `raw better-sqlite3 ${size} rows/tx`, role,
+    shape: `batch ${size}`, messages: total(shape),
+    prepare: () => {
+      const { db, path } = openRaw(sync)
+      const full = db.prepare(insertSql(size))
+      const insert = db.transaction((rows: readonly (readonly [number, number])[]) => {
+        const params = rows.flatMap(([s, m]) => rawRow(s, m))
+        ;(rows.length === size ? full : db.prepare(insertSql(rows.length))).run(params)
+      })
+      const prepared: Prepared = {
+        run: async () => {
+          for (const batch of batches(shape, size)) insert(batch)
+        },
+        close: closer(db, path),
+      }
+      return Promise.resolve(prepared)
+    },
+  }
+}
+
+/** One autocommit INSERT per message, each awaited: what a naive store does. */
+export function sqliteNaive(backend: string, sync: SqliteSync, shape: Shape): ThroughputCase {
+  return {
+    key: `${backend}/raw-naive/sequential`, backend, label: 'raw better-sqlite3 INSERT per message', role: 'naive',
+    shape: 'naive loop', messages: total(shape),
+    prepare: () => {
+      const { db, path } = openRaw(sync)
+      const insert = db.prepare(insertSql(1))
+      const prepared: Prepared = {
+        run: async () => {
+          for (let s = 0; s < shape.sessions; s++) {
+            for (let m = 0; m < shape.messages; m++) await Promise.resolve(insert.run(rawRow(s, m)))
+          }
+        },
+        close: closer(db, path),
+      }
+      return Promise.resolve(prepared)
+    },
+  }
+}
+
+/** The raw equivalent of `getMessages(id, { limit: 50 })` on a 10 000-message session, on the main thread. */
+export function openSqliteHistory(messages: number, limit: number): Promise<HistoryReader> {
+  const { db, path } = openRaw('normal')
+  const full = db.prepare(insertSql(BATCH_ROWS))
+  db.transaction(() => {
+    for (const batch of batches({ sessions: 1, messages }, BATCH_ROWS)) {
+      const params = batch.flatMap(([s, m]) => rawRow(s, m))
+      ;(batch.length === BATCH_ROWS ? full : db.prepare(insertSql(batch.length))).run(params)
+    }
+  })()
+  const select = db.prepare<[string, number], Record<string, unknown>>(`SELECT ${RAW_COLUMNS.join(', ')} FROM messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?`)
+  return Promise.resolve({
+    label: 'raw better-sqlite3 (main thread)',
+    read: () => {
+      const rows = select.all(sessionKey(0), limit).reverse()
+      for (const row of rows) row['metadata'] = JSON.parse(String(row['metadata'])) as unknown
+      return Promise.resolve(rows.length)
+    },
+    close: closer(db, path),
+  })
+}

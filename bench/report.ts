@@ -1,0 +1,89 @@
+import type { Results } from './results.js'
+
+const BACKEND_NAMES: Readonly<Record<string, string>> = {
+  'memory': 'memory',
+  'sqlite-normal': 'SQLite WAL NORMAL',
+  'sqlite-full': 'SQLite WAL FULL',
+  'postgres': 'PostgreSQL',
+  'mariadb': 'MariaDB',
+  'redis': 'Redis',
+  'mastra-libsql': 'libSQL file (Mastra: WAL NORMAL)',
+  'mastra-pg': 'PostgreSQL (Mastra)',
+}
+
+export const backendName = (key: string): string => BACKEND_NAMES[key] ?? key
+
+const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—')
+const fixed = (n: number | null | undefined, digits: number): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(digits))
+const ratio = (n: number | null): string => (n === null ? '—' : `${n >= 10 ? n.toFixed(1) : n.toFixed(2)}x`)
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/** The whole report as markdown. */
+export function renderReport(r: Results): string {
+  const out: string[] = []
+  const cfg = r.config
+  out.push(`# agentdb benchmark`, '')
+  out.push(`${String(r.machine['cpuModel'])} ×${String(r.machine['cpus'])}, ${String(r.machine['totalMemoryGb'])} GB, Node ${String(r.machine['node'])}, ${String(r.machine['date'])}; load average (1/5/15 min) ${String(r.machine['loadAverageAtStart'])} at start, ${String(r.machine['loadAverageAtEnd'])} at end.`)
+  out.push(`Workload: ${String(cfg['sessions'])} sessions × ${String(cfg['messages'])} messages (~200-byte content, small metadata), ${String(cfg['reps'])} interleaved repetitions, medians. Sequential runs capped at ${String(cfg['sequentialCap'])} messages, naive loops at ${String(cfg['naiveCap'])}. Duration ${r.durationS.toFixed(0)} s.`, '')
+
+  out.push('## Throughput', '')
+  out.push(table(
+    ['case', 'backend', 'shape', 'msgs', 'msgs/s (median)', 'vs raw ceiling', 'vs naive', 'loop delay p50 / p99 / max (ms)'],
+    r.throughput.map((c) => [
+      c.label, backendName(c.backend), c.shape, int(c.messages),
+      c.errors.length > 0 && !Number.isFinite(c.msgsPerSec) ? `failed` : int(c.msgsPerSec),
+      ratio(c.ratioVsCeiling), ratio(c.ratioVsNaive),
+      `${fixed(c.loopDelay.p50, 2)} / ${fixed(c.loopDelay.p99, 2)} / ${fixed(c.loopDelay.max, 1)}`,
+    ]).concat(r.skipped.map((s) => [s.reason.startsWith('skipped') ? 'all cases' : 'agentdb rows', backendName(s.backend), '—', '—', 'skipped (see below)', '—', '—', '—'])),
+  ))
+  const failures = r.throughput.filter((c) => c.errors.length > 0)
+  if (failures.length > 0) {
+    out.push('', 'Failures:')
+    for (const c of failures) for (const e of c.errors) out.push(`- ${c.key} ${e.slice(0, 300)}`)
+  }
+  if (r.skipped.length > 0) {
+    out.push('', 'Skipped:')
+    for (const s of r.skipped) out.push(`- ${backendName(s.backend)}: ${s.reason.slice(0, 300)}`)
+  }
+
+  if (r.overhead) {
+    const o = r.overhead
+    out.push('', '## Hook overhead (memory store, one warm agent)', '')
+    out.push(table(['loop', 'µs per awaited call (median)'], [
+      ['await db.aonUserMessage(id, content, metadata)', fixed(o.hookUs, 3)],
+      ['await db.aonUserMessage(id, content)', fixed(o.hookBareUs, 3)],
+      ['await Promise.resolve()', fixed(o.promiseUs, 3)],
+    ]))
+  }
+
+  if (r.history.length > 0) {
+    out.push('', `## History read: last 50 of a ${String(cfg['historyMessages'])}-message session`, '')
+    out.push(table(['reader', 'backend', 'ops/s', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], r.history.map((h) => [
+      h.label, backendName(h.backend), h.error === undefined ? int(h.opsPerSec) : `failed: ${h.error.slice(0, 120)}`,
+      fixed(h.latency.p50, 3), fixed(h.latency.p99, 3), fixed(h.latency.max, 2),
+    ])))
+  }
+
+  if (r.bridge) {
+    const b = r.bridge
+    out.push('', '## Sync bridge on PostgreSQL (per call, median of repetitions)', '')
+    out.push(b.error !== undefined ? `failed: ${b.error}` : table(['call', 'p50 (ms)', 'p99 (ms)'], [
+      ['db.onUserMessage (worker + Atomics.wait)', fixed(b.bridgeP50Ms, 3), fixed(b.bridgeP99Ms, 3)],
+      ['raw pg INSERT, awaited', fixed(b.rawInsertP50Ms, 3), fixed(b.rawInsertP99Ms, 3)],
+      ['ratio', ratio(b.ratio), ''],
+    ]))
+  }
+
+  out.push('', '## Peak RSS', '')
+  out.push(table(['after phase', 'RSS (MB)', 'peak RSS so far (MB)'], r.rss.map((p) => [p.phase, fixed(p.rssMb, 0), fixed(p.maxRssMb, 0)])))
+
+  out.push('', '## Targets', '')
+  out.push(table(['target', 'goal', 'measured', 'status'], r.targets.map((t) => [
+    t.name, t.goal, t.measured, t.met === null ? 'not measured' : t.goal === 'report' ? 'reported' : t.met ? 'met' : '**not met**',
+  ])))
+  return out.join('\n')
+}
