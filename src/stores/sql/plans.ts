@@ -28,7 +28,7 @@ function* insertChunked(d: Dialect, build: (d: Dialect, rows: number) => string,
   const per = sql.rowsPerStatement(d, columns)
   for (let start = 0; start < rows.length; start += per) {
     const chunk = rows.slice(start, start + per)
-    yield { sql: build(d, chunk.length), params: chunk.flat() }
+    yield { sql: build(d, chunk.length), params: chunk.flat(), deferrable: true }
   }
 }
 
@@ -83,8 +83,8 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
     if (op.type === 'agentState') {
       seqs.push(0)
       const s = op.record
-      yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)] }
-      yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s) }
+      yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)], deferrable: true }
+      yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s), deferrable: true }
       continue
     }
     const seq = nextSeq.get(op.session.id)!

@@ -9,6 +9,11 @@ export const AGENT_STATE_COLUMNS = ['session_id', 'name', 'agent_id', 'status', 
 export interface SqlStep {
   readonly sql: string
   readonly params: readonly unknown[]
+  /**
+   * The plan does not read this statement's result (it receives an empty one): an executor
+   * may hold it back and send it with the next statement or the COMMIT, in one round trip.
+   */
+  readonly deferrable?: true
 }
 
 /** `(?, ?), (?, ?)` for `rows` rows of `columns` columns, numbering from `first`. */
