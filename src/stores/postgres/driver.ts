@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg'
 import { ConfigError, StoreError } from '../../core/errors.js'
 import { now } from '../../core/ids.js'
@@ -46,8 +47,21 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value))
 }
 
+const statementNames = new Map<string, string>()
+
+/** A stable name for a statement to prepare: PostgreSQL then parses and plans it once per connection. */
+function nameOf(sql: string): string {
+  let name = statementNames.get(sql)
+  if (name === undefined) {
+    name = `agentdb_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`
+    statementNames.set(sql, name)
+  }
+  return name
+}
+
 async function execute(client: PoolClient, step: SqlStep): Promise<SqlResult> {
-  const result = await client.query<Row>({ text: step.sql, values: [...step.params] })
+  const query = step.prepare ? { name: nameOf(step.sql), text: step.sql, values: [...step.params] } : { text: step.sql, values: [...step.params] }
+  const result = await client.query<Row>(query)
   return { rows: result.rows, changes: result.rowCount ?? 0 }
 }
 

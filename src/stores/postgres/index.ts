@@ -6,6 +6,7 @@ import { asyncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { postgresDialect } from './dialect.js'
 import { PostgresPool, type PostgresPoolOptions } from './driver.js'
+import { singleStatementWritePlan } from './write.js'
 
 /**
  * Options of the PostgreSQL store, also as URL query:
@@ -63,6 +64,13 @@ export function postgresBackend(url: ConnectionUrl, reader: OptionReader): Backe
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 10_000,
     threads: { sync: 'bridge' },
-    open: async (): Promise<Store> => asyncSqlStore(options.dialect, await PostgresPool.open(options, password)),
+    open: async (): Promise<Store> => {
+      const pool = await PostgresPool.open(options, password)
+      const store = asyncSqlStore(options.dialect, pool)
+      // Batches without agent state (nearly all) go as one statement, outside BEGIN/COMMIT.
+      const write: Store['write'] = (ops) =>
+        ops.some((op) => op.type === 'agentState') ? store.write(ops) : pool.run(singleStatementWritePlan(options.dialect, ops), false)
+      return { ...store, write }
+    },
   }
 }

@@ -32,13 +32,13 @@ function* insertChunked(d: Dialect, build: (d: Dialect, rows: number) => string,
   }
 }
 
-interface SessionWork {
+export interface SessionWork {
   seed: SessionSeed
   seqs: number
 }
 
 /** Merges the seeds of one session's writes: later non-null identifying fields fill earlier nulls. */
-function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWork> {
+export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWork> {
   const sessions = new Map<string, SessionWork>()
   for (const op of ops) {
     const work = sessions.get(op.session.id)

@@ -14,6 +14,8 @@ export interface SqlStep {
    * may hold it back and send it with the next statement or the COMMIT, in one round trip.
    */
   readonly deferrable?: true
+  /** The text is one of a few fixed statements: a driver may prepare it once per connection. */
+  readonly prepare?: true
 }
 
 /** `(?, ?), (?, ?)` for `rows` rows of `columns` columns, numbering from `first`. */
