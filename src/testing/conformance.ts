@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import {
-  AgentDBError, ConfigError, ValidationError, type Capabilities, type Message, type PraisonAIDB, type TimelineItem,
+  AgentDBError, ConfigError, PraisonAIDB, ValidationError, type Capabilities, type Message, type TimelineItem,
 } from '../index.js'
 
 /** The test functions of your runner: `node:test`'s, or vitest's, or mocha's. */
@@ -11,18 +11,41 @@ export interface TestApi {
   readonly after?: (fn: () => Promise<void> | void) => unknown
 }
 
-/** A store under test. */
-export interface ConformanceTarget {
+interface TargetBase {
   /** Shown in test names. */
   readonly name: string
   /** What the store can do; each `false` is tested to fail with a typed error instead. */
   readonly capabilities: Capabilities
-  /** A new `PraisonAIDB` on empty storage (or storage no other test uses). */
-  create(): PraisonAIDB | Promise<PraisonAIDB>
-  /** Persistent stores: a second `PraisonAIDB` on the same storage as `db`. */
-  reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB>
   /** Runs once after all tests: drop the schema, delete the file. */
   destroy?(): Promise<void> | void
+}
+
+/**
+ * A store under test: either a URL per fresh storage (`reopen` is then a second `PraisonAIDB`
+ * on the same URL), or your own `create` (and `reopen`, for persistent stores).
+ */
+export type ConformanceTarget = TargetBase & (
+  | {
+    /** A URL of empty storage no other test uses (a new file, schema, table or key prefix). */
+    url(): string
+  }
+  | {
+    /** A new `PraisonAIDB` on empty storage (or storage no other test uses). */
+    create(): PraisonAIDB | Promise<PraisonAIDB>
+    /** Persistent stores: a second `PraisonAIDB` on the same storage as `db`. */
+    reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB>
+  })
+
+/** The `create`/`reopen` pair of a target given by URL. */
+function openers(target: ConformanceTarget): { create(): PraisonAIDB | Promise<PraisonAIDB>; reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB> } {
+  if (!('url' in target)) return target
+  const urls = new WeakMap<PraisonAIDB, string>()
+  const open = (url: string): PraisonAIDB => {
+    const db = new PraisonAIDB(url)
+    urls.set(db, url)
+    return db
+  }
+  return { create: () => open(target.url()), reopen: (db) => open(urls.get(db)!) }
 }
 
 const NASTY = [
@@ -67,14 +90,16 @@ function assertIncreasingSeq(items: readonly { readonly seq: number }[]): void {
  * import { describe, it, after } from 'node:test'
  * storeConformance({ name: 'mine', capabilities: { syncSurface: true, reads: true, persistent: true },
  *   create: () => new PraisonAIDB(new MyStore()) }, { describe, it, after })
+ * // or, for a backend reached by URL: { name, capabilities, url: () => `sqlite:///${freshFile()}` }
  * ```
  */
 export function storeConformance(target: ConformanceTarget, api: TestApi): void {
   const { describe, it } = api
   const caps = target.capabilities
   const opened: PraisonAIDB[] = []
+  const { create, reopen } = openers(target)
   const fresh = async (): Promise<PraisonAIDB> => {
-    const db = await target.create()
+    const db = await create()
     opened.push(db)
     return db
   }
@@ -165,7 +190,7 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
       }
       await db.aonAgentEnd(s, 'Assistant')
       if (!caps.reads) return
-      const again = target.reopen && caps.persistent ? await target.reopen(db) : db
+      const again = reopen && caps.persistent ? await reopen(db) : db
       if (again !== db) opened.push(again)
       const prior = await again.aonAgentStart(s, 'Assistant')
       assert.deepEqual(prior.map((m) => m.content), Array.from({ length: 5 }, (_, i) => [`question ${i}`, `answer ${i}`]).flat())
@@ -362,8 +387,8 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
         await using scoped = await fresh()
         await scoped.aonUserMessage(s, 'scoped')
       }
-      if (caps.persistent && target.reopen && caps.reads) {
-        const second = await target.reopen(db)
+      if (caps.persistent && reopen && caps.reads) {
+        const second = await reopen(db)
         opened.push(second)
         assert.deepEqual((await second.getMessages(s)).map((m) => m.content), ['before', 'after'])
         await second.aclose()

@@ -1,5 +1,4 @@
 import { after, describe, it } from 'node:test'
-import { PraisonAIDB } from '../../src/index.js'
 import { storeConformance } from '../../src/testing/index.js'
 import { createTestDatabase, dropTestDatabase, rootUrl } from '../mysql/server.js'
 
@@ -7,17 +6,10 @@ import { createTestDatabase, dropTestDatabase, rootUrl } from '../mysql/server.j
 // so that every PraisonAIDB starts on empty storage and reopen() finds the same tables.
 const database = await createTestDatabase()
 let n = 0
-const urls = new WeakMap<PraisonAIDB, string>()
-const open = (url: string): PraisonAIDB => {
-  const db = new PraisonAIDB(url)
-  urls.set(db, url)
-  return db
-}
 
 storeConformance({
   name: 'mysql (MariaDB)',
   capabilities: { syncSurface: true, reads: true, persistent: true },
-  create: () => open(`${rootUrl(database)}?tablePrefix=c${n++}_`),
-  reopen: (db) => open(urls.get(db)!),
+  url: () => `${rootUrl(database)}?tablePrefix=c${n++}_`,
   destroy: () => dropTestDatabase(database),
 }, { describe, it, after })

@@ -1,23 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { after, describe, it } from 'node:test'
-import { PraisonAIDB } from '../../src/index.js'
 import { storeConformance } from '../../src/testing/index.js'
 import { deleteKeys } from '../redis/admin.js'
 
 // One prefix per run; each database of the suite gets its own prefix under it.
 const prefix = `agentdb-test-${randomBytes(6).toString('hex')}:`
 let n = 0
-const urls = new WeakMap<PraisonAIDB, string>()
-const open = (url: string): PraisonAIDB => {
-  const db = new PraisonAIDB(url)
-  urls.set(db, url)
-  return db
-}
 
 storeConformance({
   name: 'redis',
   capabilities: { syncSurface: true, reads: true, persistent: true },
-  create: () => open(`redis://127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(`${prefix}${n++}:`)}`),
-  reopen: (db) => open(urls.get(db)!),
+  url: () => `redis://127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(`${prefix}${n++}:`)}`,
   destroy: () => deleteKeys(prefix),
 }, { describe, it, after })

@@ -7,18 +7,11 @@ import { storeConformance } from '../../src/testing/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agentdb-conformance-'))
 let n = 0
-const urls = new WeakMap<PraisonAIDB, string>()
-const open = (url: string): PraisonAIDB => {
-  const db = new PraisonAIDB(url)
-  urls.set(db, url)
-  return db
-}
 
 storeConformance({
   name: 'sqlite file',
   capabilities: { syncSurface: true, reads: true, persistent: true },
-  create: () => open(`sqlite:///${join(dir, `db${n++}.db`)}`),
-  reopen: (db) => open(urls.get(db)!),
+  url: () => `sqlite:///${join(dir, `db${n++}.db`)}`,
   destroy: () => rmSync(dir, { recursive: true, force: true }),
 }, { describe, it, after })
 
