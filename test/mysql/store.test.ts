@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { inspect } from 'node:util'
 import { ConfigError, PraisonAIDB, StoreError } from '../../src/index.js'
-import { createTestDatabase, dropTestDatabase, queryRows, rootUrl } from './server.js'
+import { connectionIds, createTestDatabase, dropTestDatabase, queryRows, rootUrl } from './server.js'
 
 describe('MySQL store', () => {
   let database = ''
@@ -87,6 +87,38 @@ describe('MySQL store', () => {
     assert.deepEqual((await db.getMessages('c')).map((m) => m.content), ['first', 'x'])
     const [session] = await queryRows("SELECT last_seq FROM clash_sessions WHERE id = 'c'", [], database)
     assert.equal(Number(session?.['last_seq']), 1, 'the failed batch was rolled back')
+  })
+
+  it('rolls back a batch whose INSERT failed in the packet carrying its COMMIT before the connection is used again', async () => {
+    await using db = new PraisonAIDB(`${url}?tablePrefix=reuse_&poolSize=1`, { retryDeadlineMs: 0 })
+    await db.aonUserMessage('c', 'first')
+    await queryRows("INSERT INTO reuse_messages (id, session_id, seq, role, content, metadata, created_at) VALUES ('intruder', 'c', 2, 'user', 'x', '{}', NOW(3))", [], database)
+    const error: unknown = await db.aonUserMessage('c', 'clash').then(() => null, (e: unknown) => e)
+    assert.ok(error instanceof StoreError && error.code === 'STORE_FAILED', inspect(error))
+    // The pool's only connection again: its START TRANSACTION would commit a transaction left open.
+    await db.aonUserMessage('d', 'next')
+    const sessions = await queryRows('SELECT id, last_seq FROM reuse_sessions ORDER BY id', [], database)
+    assert.deepEqual(sessions.map((r) => [String(r['id']), Number(r['last_seq'])]), [['c', 1], ['d', 1]])
+  })
+
+  it('sends statements that would pass max_allowed_packet together in packets of their own', async () => {
+    const limit = Number((await queryRows('SELECT @@max_allowed_packet AS max'))[0]?.['max'])
+    await using db = new PraisonAIDB(`${url}?tablePrefix=split_&poolSize=1`, { retryDeadlineMs: 2000 })
+    await db.aonUserMessage('warm', 'up')
+    const opened = await connectionIds(database)
+    // Each INSERT fits, a message's and a tool call's in one packet would not. Sent together,
+    // the server would refuse the packet and drop the connection (the write queue would then
+    // retry the writes one by one, on a new connection).
+    const big = 'b'.repeat(Math.floor(limit * 0.55))
+    for (let i = 0; i < 2; i++) {
+      await Promise.all([db.aonUserMessage('split', `${i}${big}`), db.aonToolCall({ sessionId: 'split', toolName: 'echo', arguments: { big: `${i}${big}` } })])
+    }
+    const now = await connectionIds(database)
+    assert.ok(now.every((id) => opened.includes(id)), `the pool's connection was kept: ${JSON.stringify(opened)} then ${JSON.stringify(now)}`)
+    const text = (value: unknown): string => (typeof value === 'string' ? `${value.slice(0, 1)} of ${value.length}` : typeof value)
+    const timeline = (await db.getTimeline('split')).map((item) => item.kind === 'message' ? [item.seq, text(item.message.content)] : [item.seq, text(item.toolCall.arguments['big'])])
+    const length = big.length + 1
+    assert.deepEqual(timeline, [[1, `0 of ${length}`], [2, `0 of ${length}`], [3, `1 of ${length}`], [4, `1 of ${length}`]])
   })
 
   it('splits a batch past max_allowed_packet, and refuses a single statement past it as a StoreError', async (t) => {

@@ -1,11 +1,21 @@
 import type { JsonValue } from '../../core/records.js'
 import type { Dialect, TableName } from '../sql/dialect.js'
 
+// Parsing and printing a date takes about a microsecond, and a write batch binds hundreds of
+// timestamps that are mostly the same few (`now()` moves once a millisecond): recent ones are kept.
+const MAX_KEPT_DATETIMES = 256
+const keptDatetimes = new Map<string, string>()
+
 /** `2024-01-01T10:00:00.123Z` → `2024-01-01 10:00:00.123`, the literal a `DATETIME(3)` column takes (UTC). */
 function toDatetime(iso: string): string {
+  const kept = keptDatetimes.get(iso)
+  if (kept !== undefined) return kept
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) throw new RangeError(`timestamp ${JSON.stringify(iso.slice(0, 40))} is not an ISO-8601 date`)
-  return date.toISOString().slice(0, 23).replace('T', ' ')
+  const datetime = date.toISOString().slice(0, 23).replace('T', ' ')
+  if (keptDatetimes.size >= MAX_KEPT_DATETIMES) keptDatetimes.clear()
+  keptDatetimes.set(iso, datetime)
+  return datetime
 }
 
 /** A `DATETIME(3)` read with `dateStrings: true` (`2024-01-01 10:00:00.123`) as ISO-8601 UTC. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise'
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise'
 import { ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
 import { now } from '../../core/ids.js'
 import type { Dialect } from '../sql/dialect.js'
@@ -7,9 +7,9 @@ import { driveAsync, type AsyncExecutor } from '../sql/executor.js'
 import { migratePlan } from '../sql/migrate.js'
 import type { SqlPlan, SqlResult } from '../sql/plans.js'
 import type { Row } from '../sql/rows.js'
-import type { SqlStep } from '../sql/statements.js'
 import { describeTarget, isFatal, mysqlError, type MySqlTarget } from './errors.js'
 import { mysqlMigrations } from './migrations.js'
+import { StatementBatch } from './statement-batch.js'
 
 /** What `MySqlPool.open` needs: where, how, and the dialect (table prefix) to migrate. */
 export interface MySqlPoolOptions {
@@ -23,6 +23,8 @@ export interface MySqlPoolOptions {
 }
 
 type MySqlDriver = typeof import('mysql2/promise')
+/** mysql2's `format` (sql-escaper's), whose typings omit the last two parameters. */
+type FormatSql = (sql: string, values: unknown, stringifyObjects: boolean, timezone: unknown) => string
 
 const MIGRATION_LOCK_WAIT_S = 30
 const MAX_LOCK_NAME = 64
@@ -48,6 +50,19 @@ function loadDriver(): Promise<MySqlDriver> {
 
 const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
+/** What a plan receives for a statement it does not read, which may not have run yet. */
+const UNREAD: SqlResult = Object.freeze({ rows: Object.freeze([]), changes: 0 })
+
+/**
+ * mysql2 formats the text of every query, even one already formatted and sent without values:
+ * a scan of the whole text, as long as formatting it was. This sends such a text as it is and
+ * formats any other as mysql2 would by default (objects not stringified, the connection's time
+ * zone, which mysql2 passes as the third argument).
+ */
+function formatQuery(format: FormatSql): (sql: string, values: unknown, timezone?: unknown) => string {
+  return (sql, values, timezone) => (Array.isArray(values) && values.length === 0 ? sql : format(sql, values, false, timezone))
+}
+
 /** GET_LOCK names are at most 64 characters on MySQL; a longer one is hashed. */
 function migrationLockName(database: string, prefix: string): string {
   const name = `agentdb_migrate:${database}.${prefix}`
@@ -57,7 +72,8 @@ function migrationLockName(database: string, prefix: string): string {
 /**
  * A mysql2 pool running plans. A plan takes one pooled connection for all its statements;
  * a transactional plan runs between `START TRANSACTION` and `COMMIT`, rolled back on any
- * error. A connection that failed fatally (or whose rollback failed) is destroyed instead of
+ * error. Statements whose results a plan does not read, `START TRANSACTION` and `COMMIT` share
+ * packets with their neighbours (StatementBatch), so a write batch takes 3 round trips. A connection that failed fatally (or whose rollback failed) is destroyed instead of
  * returned to the pool, so the retry that follows gets a fresh one.
  */
 export class MySqlPool implements AsyncExecutor {
@@ -102,7 +118,11 @@ export class MySqlPool implements AsyncExecutor {
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: false,
-      multipleStatements: false,
+      // A plan's statements whose results it does not read go out together with the next one
+      // (StatementBatch). Only agentdb's own SQL is sent, every value escaped by mysql2 under the
+      // sql_mode SESSION_SETUP fixes.
+      multipleStatements: true,
+      queryFormat: formatQuery(mysql.format as unknown as FormatSql),
       ...(options.ssl ? { ssl: {} } : {}),
     }
     const executor = new MySqlPool(mysql.createPool(config), target)
@@ -141,21 +161,29 @@ export class MySqlPool implements AsyncExecutor {
   }
 
   /**
-   * Formats the statement with its values (mysql2's escaping, as `query(sql, values)` would)
-   * and refuses one the server would not take: past max_allowed_packet the server resets the
-   * connection mid-send, which looks like an outage and would be retried in vain. Refused
-   * here, a batch fails as a StoreError, and the write queue retries its writes one by one.
+   * A batch of statements on `connection`, refusing one the server would not take: past
+   * max_allowed_packet the server resets the connection mid-send, which looks like an outage
+   * and would be retried in vain. Refused, a batch fails as a StoreError, and the write queue
+   * retries its writes one by one.
    */
-  async #execute(connection: PoolConnection, step: SqlStep): Promise<SqlResult> {
-    const text = step.params.length === 0 ? step.sql : connection.format(step.sql, [...step.params])
-    const bytes = Buffer.byteLength(text)
+  #batch(connection: PoolConnection): StatementBatch {
     const limit = this.#packetLimits.get(connection.connection) ?? Number.POSITIVE_INFINITY
-    if (bytes >= limit) {
-      throw new StoreError('STORE_FAILED', `${describeTarget(this.#target)} refused the operation: a statement of ${megabytes(bytes)} exceeds the server's max_allowed_packet of ${megabytes(limit)}; raise max_allowed_packet`)
-    }
-    const [result] = await connection.query(text)
-    if (Array.isArray(result)) return { rows: result as unknown as Row[], changes: 0 }
-    return { rows: [], changes: (result as ResultSetHeader).affectedRows }
+    return new StatementBatch(connection, limit, (bytes, maxBytes) =>
+      new StoreError('STORE_FAILED', `${describeTarget(this.#target)} refused the operation: a statement of ${megabytes(bytes)} exceeds the server's max_allowed_packet of ${megabytes(maxBytes)}; raise max_allowed_packet`))
+  }
+
+  /**
+   * Runs `plan` on `batch`, each statement formatted with its values (mysql2's escaping, as
+   * `query(sql, values)` would). A statement the plan marks deferrable is held for the next
+   * one, so it may still be held when this resolves: the caller flushes or commits.
+   */
+  #drive<T>(batch: StatementBatch, connection: PoolConnection, plan: SqlPlan<T>): Promise<T> {
+    return driveAsync(plan, async (step) => {
+      const text = step.params.length === 0 ? step.sql : connection.format(step.sql, step.params as unknown[])
+      if (step.deferrable !== true) return batch.send(text)
+      await batch.hold(text)
+      return UNREAD
+    })
   }
 
   async #migrate(dialect: Dialect, lockName: string): Promise<void> {
@@ -168,7 +196,9 @@ export class MySqlPool implements AsyncExecutor {
         throw new StoreUnavailableError('STORE_UNAVAILABLE', `${describeTarget(this.#target)} is being migrated by another process (lock ${JSON.stringify(lockName)} still held after ${MIGRATION_LOCK_WAIT_S} s)`)
       }
       try {
-        await driveAsync(migratePlan(dialect, mysqlMigrations(dialect), now()), (step) => this.#execute(connection, step))
+        const batch = this.#batch(connection)
+        await this.#drive(batch, connection, migratePlan(dialect, mysqlMigrations(dialect), now()))
+        await batch.flush()
       } finally {
         // If this fails the connection is destroyed below, which releases the lock as well.
         await connection.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => { broken = true })
@@ -196,15 +226,24 @@ export class MySqlPool implements AsyncExecutor {
       throw this.#closing ? this.#closedError() : mysqlError(error, this.#target)
     }
     let broken = false
+    const batch = this.#batch(connection)
     try {
-      if (!transactional) return await driveAsync(plan, (step) => this.#execute(connection, step))
-      await connection.query('START TRANSACTION')
+      if (!transactional) {
+        const result = await this.#drive(batch, connection, plan)
+        await batch.flush()
+        return result
+      }
+      // Goes out with the plan's first statement; COMMIT with its last held ones: a write batch
+      // of one session upsert, one SELECT and one INSERT takes 3 round trips instead of 5.
+      await batch.hold('START TRANSACTION')
       try {
-        const result = await driveAsync(plan, (step) => this.#execute(connection, step))
-        await connection.query('COMMIT')
+        const result = await this.#drive(batch, connection, plan)
+        await batch.send('COMMIT')
         return result
       } catch (error) {
-        // A lock wait timeout rolls back only its statement; roll back the rest before retrying.
+        // A lock wait timeout rolls back only its statement, and a failed packet may have run
+        // the statements before the one that failed (START TRANSACTION among them): roll back
+        // whatever is open before the connection goes back to the pool.
         await connection.query('ROLLBACK').catch(() => { broken = true })
         throw error
       }

@@ -69,7 +69,8 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
   for (let start = 0; start < ids.length; start += per) {
     const chunk = ids.slice(start, start + per)
     const params = chunk.flatMap((id) => { const w = sessions.get(id)!; return sessionParams(d, w.seed, w.seqs) })
-    const upserted = yield { sql: sql.upsertSessions(d, chunk.length), params }
+    // Without RETURNING the plan reads the seqs from the SELECT that follows, not from the upsert
+    const upserted = yield { sql: sql.upsertSessions(d, chunk.length), params, ...(d.hasReturning ? {} : { deferrable: true as const }) }
     const rows = d.hasReturning ? upserted.rows : (yield { sql: sql.selectSessionSeqs(d, chunk.length), params: chunk.map((id) => d.toText(id)) }).rows
     for (const row of rows) lastSeq.set(d.fromText(row['id']), Number(row['last_seq']))
   }
@@ -149,7 +150,7 @@ export function* getAgentStatesPlan(d: Dialect, sessionId: string): SqlPlan<Agen
 const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states']
 
 export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boolean> {
-  for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)] }
+  for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }
   const { changes } = yield { sql: sql.deleteBySession(d, 'sessions'), params: [d.toText(sessionId)] }
   return changes > 0
 }
