@@ -35,6 +35,29 @@ export function placeholders(d: Dialect, count: number, first = 1): string {
   return Array.from({ length: count }, (_, i) => d.placeholder(first + i)).join(', ')
 }
 
+const MAX_CACHED_PER_DIALECT = 512
+const texts = new WeakMap<Dialect, Map<string, string>>()
+
+/**
+ * Batch statements differ only by row count: their text is built once per dialect and count
+ * (a batch of 200 would otherwise rebuild 1,600 placeholders before every statement-cache hit).
+ */
+function cached(d: Dialect, kind: string, rows: number, build: (d: Dialect, rows: number) => string): string {
+  let byKey = texts.get(d)
+  if (byKey === undefined) {
+    byKey = new Map()
+    texts.set(d, byKey)
+  }
+  const key = `${kind}:${rows}`
+  let text = byKey.get(key)
+  if (text === undefined) {
+    if (byKey.size >= MAX_CACHED_PER_DIALECT) byKey.clear()
+    text = build(d, rows)
+    byKey.set(key, text)
+  }
+  return text
+}
+
 /** How many rows of `columns` columns fit one statement. */
 export function rowsPerStatement(d: Dialect, columns: number): number {
   return Math.max(1, Math.floor(d.maxParams / columns))
@@ -46,7 +69,9 @@ export function rowsPerStatement(d: Dialect, columns: number): number {
  * statement. The incoming `last_seq` is the number of seqs the batch needs; existing rows
  * add it, keep identifying fields already set, and fill those still null.
  */
-export function upsertSessions(d: Dialect, rows: number): string {
+export const upsertSessions = (d: Dialect, rows: number): string => cached(d, 'upsertSessions', rows, buildUpsertSessions)
+
+function buildUpsertSessions(d: Dialect, rows: number): string {
   const returning = d.hasReturning ? ` RETURNING id, last_seq` : ''
   return d.upsert('sessions', SESSION_COLUMNS, valuesList(d, SESSION_COLUMNS.length, rows), ['id'], (old, inc) => [
     `user_id = COALESCE(${old('user_id')}, ${inc('user_id')})`,
@@ -74,10 +99,10 @@ export function upsertAgentState(d: Dialect): string {
 }
 
 export const insertMessages = (d: Dialect, rows: number): string =>
-  d.insertIgnoring('messages', MESSAGE_COLUMNS, valuesList(d, MESSAGE_COLUMNS.length, rows))
+  cached(d, 'insertMessages', rows, () => d.insertIgnoring('messages', MESSAGE_COLUMNS, valuesList(d, MESSAGE_COLUMNS.length, rows)))
 
 export const insertToolCalls = (d: Dialect, rows: number): string =>
-  d.insertIgnoring('tool_calls', TOOL_CALL_COLUMNS, valuesList(d, TOOL_CALL_COLUMNS.length, rows))
+  cached(d, 'insertToolCalls', rows, () => d.insertIgnoring('tool_calls', TOOL_CALL_COLUMNS, valuesList(d, TOOL_CALL_COLUMNS.length, rows)))
 
 export const selectSession = (d: Dialect): string =>
   `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}`
