@@ -41,8 +41,11 @@ export function isObjectForm(first: unknown): first is object {
   return typeof first === 'object' && first !== null
 }
 
+/** The metadata of a seed that brings none; stores only read a seed's metadata, so one frozen object serves every write. */
+const NO_METADATA: JsonObject = Object.freeze({})
+
 function seed(sessionId: string, at: string, fields?: Partial<Pick<SessionSeed, 'userId' | 'agentId' | 'name' | 'metadata'>>): SessionSeed {
-  return { id: sessionId, userId: fields?.userId ?? null, agentId: fields?.agentId ?? null, name: fields?.name ?? null, metadata: fields?.metadata ?? {}, at }
+  return { id: sessionId, userId: fields?.userId ?? null, agentId: fields?.agentId ?? null, name: fields?.name ?? null, metadata: fields?.metadata ?? NO_METADATA, at }
 }
 
 /** Validates a message hook's arguments into a write. @throws ValidationError */

@@ -6,17 +6,28 @@ let poolOffset = POOL_SIZE
 let lastMs = -1
 let counter = 0
 
-function randomBytes(count: number): Uint8Array {
+/** Where in `pool` the next `count` random bytes start (no view is allocated per id). */
+function takeRandom(count: number): number {
   if (poolOffset + count > POOL_SIZE) {
     randomFillSync(pool)
     poolOffset = 0
   }
-  const bytes = pool.subarray(poolOffset, poolOffset + count)
+  const at = poolOffset
   poolOffset += count
-  return bytes
+  return at
 }
 
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0))
+/** Character position of each of the 16 bytes in `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`. */
+const BYTE_AT: readonly number[] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34]
+/** Char codes of the id being built; the dashes never change. */
+const chars: number[] = Array.from('00000000-0000-0000-0000-000000000000', (c) => c.charCodeAt(0))
+
+function putByte(index: number, byte: number): void {
+  const at = BYTE_AT[index]!
+  chars[at] = HEX_CODES[(byte >>> 4) & 0xf]!
+  chars[at + 1] = HEX_CODES[byte & 0xf]!
+}
 
 /**
  * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then a 12-bit counter that keeps ids
@@ -27,7 +38,7 @@ export function newId(): string {
   let ms = Date.now()
   if (ms > lastMs) {
     lastMs = ms
-    counter = randomBytes(1)[0]! & 0x7f // leave room to count up within the millisecond
+    counter = pool[takeRandom(1)]! & 0x7f // leave room to count up within the millisecond
   } else {
     ms = lastMs // the clock went backwards or stood still: keep ids increasing
     counter += 1
@@ -37,24 +48,19 @@ export function newId(): string {
       counter = 0
     }
   }
-  const rand = randomBytes(8)
-  const b = new Uint8Array(16)
-  b[0] = ms / 2 ** 40
-  b[1] = ms / 2 ** 32
-  b[2] = ms >>> 24
-  b[3] = ms >>> 16
-  b[4] = ms >>> 8
-  b[5] = ms
-  b[6] = 0x70 | (counter >>> 8)
-  b[7] = counter & 0xff
-  b[8] = 0x80 | (rand[0]! & 0x3f)
-  for (let i = 1; i < 8; i++) b[8 + i] = rand[i]!
-  let out = ''
-  for (let i = 0; i < 16; i++) {
-    out += HEX[b[i]!]!
-    if (i === 3 || i === 5 || i === 7 || i === 9) out += '-'
-  }
-  return out
+  const rand = takeRandom(8)
+  putByte(0, (ms / 2 ** 40) & 0xff)
+  putByte(1, (ms / 2 ** 32) & 0xff)
+  putByte(2, ms >>> 24)
+  putByte(3, (ms >>> 16) & 0xff)
+  putByte(4, (ms >>> 8) & 0xff)
+  putByte(5, ms & 0xff)
+  putByte(6, 0x70 | (counter >>> 8))
+  putByte(7, counter & 0xff)
+  putByte(8, 0x80 | (pool[rand]! & 0x3f))
+  for (let i = 1; i < 8; i++) putByte(8 + i, pool[rand + i]!)
+  // One flat string: `+=` would build a rope of 20 pieces that every later compare or hash flattens.
+  return String.fromCharCode.apply(null, chars)
 }
 
 let isoMs = -1

@@ -86,19 +86,76 @@ function checkJsonInner(field: string, path: string, value: unknown, ancestors: 
   ancestors.delete(value)
 }
 
-/** Any JSON value that round-trips unchanged. undefined gives null. */
-export function checkJson(field: string, value: unknown): JsonValue {
-  if (value === undefined) return null
-  checkJsonInner(field, '', value, new Set(), 0)
-  return value as JsonValue
+/** What `copyJson` returns when some part of the value is not JSON-faithful. */
+const UNFAITHFUL: unique symbol = Symbol('unfaithful')
+
+/**
+ * A copy of a JSON-faithful value, made in the same walk that checks it, or UNFAITHFUL as
+ * soon as any part is not. It builds no paths and tracks no ancestors: a cycle runs past
+ * MAX_DEPTH and fails like any other fault, and `checkJsonInner` then names it.
+ */
+function copyJson(value: unknown, depth: number): JsonValue | typeof UNFAITHFUL {
+  switch (typeof value) {
+    case 'string':
+      return LONE_SURROGATE.test(value) ? UNFAITHFUL : value
+    case 'boolean':
+      return value
+    case 'number':
+      return Number.isFinite(value) ? value : UNFAITHFUL
+    case 'object':
+      break
+    default:
+      return UNFAITHFUL
+  }
+  if (value === null) return null
+  if (depth > MAX_DEPTH) return UNFAITHFUL
+  if (Array.isArray(value)) {
+    const items: JsonValue[] = []
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return UNFAITHFUL
+      const item = copyJson(value[i], depth + 1)
+      if (item === UNFAITHFUL) return UNFAITHFUL
+      items.push(item)
+    }
+    return items
+  }
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return UNFAITHFUL
+  const copy: Record<string, JsonValue> = {}
+  // for-in with hasOwn visits what Object.keys lists, in its order, without allocating the list.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue
+    const child = (value as Record<string, unknown>)[key]
+    if (child === undefined) continue // JSON semantics: an undefined property is absent
+    if (LONE_SURROGATE.test(key)) return UNFAITHFUL
+    const item = copyJson(child, depth + 1)
+    if (item === UNFAITHFUL) return UNFAITHFUL
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true })
+    else copy[key] = item
+  }
+  return copy
 }
 
-/** A JSON object (metadata, tool arguments). undefined and null give {}. */
+function copyChecked(field: string, value: unknown): JsonValue {
+  const copy = copyJson(value, 0)
+  if (copy !== UNFAITHFUL) return copy
+  checkJsonInner(field, '', value, new Set(), 0) // throws the error that names the fault
+  return fail('JSON_UNFAITHFUL', `${field} changed while it was read (a getter?), so it cannot be stored faithfully`)
+}
+
+/**
+ * Any JSON value that round-trips unchanged, as a copy: the write holds the caller's data as
+ * it was at the call, and a store may keep the copy (nothing else refers to it). undefined gives null.
+ */
+export function checkJson(field: string, value: unknown): JsonValue {
+  if (value === undefined) return null
+  return copyChecked(field, value)
+}
+
+/** A JSON object (metadata, tool arguments), as a copy like `checkJson`'s. undefined and null give {}. */
 export function checkJsonObject(field: string, value: unknown): JsonObject {
   if (value === undefined || value === null) return {}
   if (typeof value !== 'object' || Array.isArray(value)) fail('JSON_UNFAITHFUL', `${field} must be a plain object, got ${quote(value)}`)
-  checkJsonInner(field, '', value, new Set(), 0)
-  return value as JsonObject
+  return copyChecked(field, value) as JsonObject
 }
 
 /** A positive integer limit, or undefined. */

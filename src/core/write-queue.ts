@@ -1,10 +1,17 @@
 import { StoreUnavailableError } from './errors.js'
 import type { WriteOp, WriteResult } from './store.js'
 
-interface Pending {
-  readonly op: WriteOp
-  readonly resolve: () => void
-  readonly reject: (error: unknown) => void
+/** Writes and how to settle each, in parallel arrays: no object per write besides its promise. */
+interface Waiting {
+  readonly ops: WriteOp[]
+  readonly resolves: (() => void)[]
+  readonly rejects: ((error: unknown) => void)[]
+}
+
+const noWaiting = (): Waiting => ({ ops: [], resolves: [], rejects: [] })
+
+function take(from: Waiting, start: number, end: number): Waiting {
+  return { ops: from.ops.slice(start, end), resolves: from.resolves.slice(start, end), rejects: from.rejects.slice(start, end) }
 }
 
 /**
@@ -20,7 +27,7 @@ interface Pending {
 export class WriteQueue {
   readonly #write: (ops: readonly WriteOp[]) => Promise<WriteResult>
   readonly #maxBatch: number
-  #pending: Pending[] = []
+  #waiting: Waiting = noWaiting()
   #running = false
   #idleWaiters: (() => void)[] = []
 
@@ -29,14 +36,17 @@ export class WriteQueue {
     this.#maxBatch = maxBatch
   }
 
-  /** Writes waiting or in flight. */
+  /** Writes waiting for their batch. */
   get size(): number {
-    return this.#pending.length
+    return this.#waiting.ops.length
   }
 
   push(op: WriteOp): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ op, resolve, reject })
+      const waiting = this.#waiting
+      waiting.ops.push(op)
+      waiting.resolves.push(resolve)
+      waiting.rejects.push(reject)
       if (!this.#running) {
         this.#running = true
         queueMicrotask(() => void this.#run())
@@ -51,10 +61,16 @@ export class WriteQueue {
   }
 
   async #run(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.length <= this.#maxBatch ? this.#pending : this.#pending.slice(0, this.#maxBatch)
-      this.#pending = batch === this.#pending ? [] : this.#pending.slice(this.#maxBatch)
-      await this.#commit(batch)
+    while (this.#waiting.ops.length > 0) {
+      const waiting = this.#waiting
+      const count = waiting.ops.length
+      if (count <= this.#maxBatch) {
+        this.#waiting = noWaiting()
+        await this.#commit(waiting)
+      } else {
+        this.#waiting = take(waiting, this.#maxBatch, count)
+        await this.#commit(take(waiting, 0, this.#maxBatch))
+      }
     }
     this.#running = false
     const waiters = this.#idleWaiters
@@ -62,23 +78,24 @@ export class WriteQueue {
     for (const wake of waiters) wake()
   }
 
-  async #commit(batch: readonly Pending[]): Promise<void> {
+  async #commit(batch: Waiting): Promise<void> {
+    const { ops, resolves, rejects } = batch
     try {
-      await this.#write(batch.map((p) => p.op))
-      for (const p of batch) p.resolve()
+      await this.#write(ops)
+      for (const resolve of resolves) resolve()
       return
     } catch (error) {
-      if (batch.length === 1 || error instanceof StoreUnavailableError) {
-        for (const p of batch) p.reject(error)
+      if (ops.length === 1 || error instanceof StoreUnavailableError) {
+        for (const reject of rejects) reject(error)
         return
       }
     }
-    for (const p of batch) {
+    for (let i = 0; i < ops.length; i++) {
       try {
-        await this.#write([p.op])
-        p.resolve()
+        await this.#write([ops[i]!])
+        resolves[i]!()
       } catch (error) {
-        p.reject(error)
+        rejects[i]!(error)
       }
     }
   }

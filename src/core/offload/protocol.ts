@@ -23,11 +23,13 @@ export interface WorkerInit {
 
 export type Method = keyof StoreMethods
 
-export interface Request {
-  readonly id: number
-  readonly method: Method
-  readonly args: readonly unknown[]
-}
+/**
+ * A call of a store method. A `write` to one of the library's own stores carries its batch
+ * as `encodeOps` text instead of `args` (a user store's ops stay clones).
+ */
+export type Request =
+  | { readonly id: number; readonly method: Method; readonly args: readonly unknown[] }
+  | { readonly id: number; readonly method: 'write'; readonly ops: string }
 
 export interface SerializedError {
   readonly name: string

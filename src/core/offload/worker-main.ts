@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js'
 import { inlineStore, type Backend, type Store } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
+import { decodeOps } from './op-codec.js'
 import { serializeError, type Request, type Response, type WorkerInit } from './protocol.js'
 
 const init = workerData as WorkerInit
@@ -38,12 +39,16 @@ function store(): Promise<Store> {
 const signal = init.signal ? new Int32Array(init.signal) : undefined
 const reply = init.port ?? parentPort!
 
+function argsOf(request: Request): unknown[] {
+  return 'ops' in request ? [decodeOps(request.ops)] : [...request.args]
+}
+
 async function answer(request: Request): Promise<Response> {
   try {
     if (request.method === 'close' && opening === undefined) return { id: request.id, ok: true, value: undefined }
     const opened = await store()
     const method = opened[request.method] as (...args: readonly unknown[]) => Promise<unknown>
-    return { id: request.id, ok: true, value: await method.apply(opened, [...request.args]) }
+    return { id: request.id, ok: true, value: await method.apply(opened, argsOf(request)) }
   } catch (error) {
     return { id: request.id, ok: false, error: serializeError(error) }
   }

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
-import type { Store, StoreMethods } from '../store.js'
-import { deserializeError, type Method, type Response, type WorkerInit, type WorkerSpec, type WorkerOpen } from './protocol.js'
+import type { Store, StoreMethods, WriteResult } from '../store.js'
+import { encodeOps } from './op-codec.js'
+import { deserializeError, type Method, type Request, type Response, type WorkerInit, type WorkerSpec, type WorkerOpen } from './protocol.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
@@ -15,14 +16,20 @@ interface Pending {
  * `asyncio.to_thread`: a synchronous driver (better-sqlite3) blocks that thread, never the
  * event loop. Calls are messages; results and typed errors come back as messages. The worker
  * keeps the process alive only while calls are pending.
+ *
+ * For the library's own stores (a URL spec) a write's batch crosses as JSON text, which costs
+ * the event loop far less than cloning hundreds of small objects (see `encodeOps`). Results
+ * stay clones: for a read of 50 messages, JSON on both sides measured slower than the clone.
  */
 export class WorkerStore implements Store {
   readonly #worker: Worker
   readonly #pending = new Map<number, Pending>()
+  readonly #encodeWrites: boolean
   #nextId = 1
   #exited: Error | undefined
 
   constructor(spec: WorkerSpec, open: WorkerOpen) {
+    this.#encodeWrites = spec.kind === 'url'
     const init: WorkerInit = { spec, open }
     this.#worker = new Worker(WORKER_URL, { workerData: init })
     this.#worker.unref()
@@ -52,16 +59,24 @@ export class WorkerStore implements Store {
   }
 
   #call<K extends Method>(method: K, args: Parameters<StoreMethods[K]>): Promise<ReturnType<StoreMethods[K]>> {
+    return this.#send((id) => ({ id, method, args })) as Promise<ReturnType<StoreMethods[K]>>
+  }
+
+  #send(request: (id: number) => Request): Promise<unknown> {
     if (this.#exited) return Promise.reject(new StoreUnavailableError('STORE_UNAVAILABLE', 'the store worker stopped', { cause: this.#exited }))
     return new Promise((resolve, reject) => {
       const id = this.#nextId++
+      const message = request(id)
       if (this.#pending.size === 0) this.#worker.ref()
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
-      this.#worker.postMessage({ id, method, args })
+      this.#pending.set(id, { resolve, reject })
+      this.#worker.postMessage(message)
     })
   }
 
-  write: Store['write'] = (...args) => this.#call('write', args)
+  write: Store['write'] = (ops) => {
+    if (!this.#encodeWrites) return this.#call('write', [ops])
+    return this.#send((id) => ({ id, method: 'write', ops: encodeOps(ops) })) as Promise<WriteResult>
+  }
   getSession: Store['getSession'] = (...args) => this.#call('getSession', args)
   listSessions: Store['listSessions'] = (...args) => this.#call('listSessions', args)
   getMessages: Store['getMessages'] = (...args) => this.#call('getMessages', args)

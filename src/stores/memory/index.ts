@@ -31,6 +31,32 @@ function frozenCopy<T extends JsonValue>(value: T): T {
   return Object.freeze(copy) as T
 }
 
+/** Freezes a JSON value the store owns, in place. */
+function deepFreeze(value: JsonValue): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  for (const child of Object.values(value)) deepFreeze(child)
+  Object.freeze(value)
+}
+
+/**
+ * Hands stored records out frozen. A write stores its record and the op's JSON unfrozen —
+ * validation made that JSON a copy nobody else holds (`checkJson`), and a stored record is
+ * reachable only through a read — so freezing waits for the first read of each record,
+ * off the hook's path, and a caller can still never change what is stored.
+ */
+function handOut<T extends Message | ToolCall>(records: T[]): T[] {
+  for (const record of records) {
+    if (Object.isFrozen(record)) continue
+    deepFreeze(record.metadata)
+    if ('arguments' in record) {
+      deepFreeze(record.arguments)
+      deepFreeze(record.result)
+    }
+    Object.freeze(record)
+  }
+  return records
+}
+
 /** Index of the first item with seq > `seq` in a seq-ascending array. */
 function upperBound(items: readonly { readonly seq: number }[], seq: number): number {
   let lo = 0
@@ -96,17 +122,16 @@ class MemoryData {
       const id = op.record.id
       if (id > data.lastId) data.lastId = id
       else if (data.messages.some((m) => m.id === id) || data.toolCalls.some((t) => t.id === id)) continue
+      // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
       if (op.type === 'message') {
         const m = op.record
-        data.messages.push(Object.freeze({
-          id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: frozenCopy(m.metadata), createdAt: m.createdAt, runId: m.runId,
-        }))
+        data.messages.push({ id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: m.metadata, createdAt: m.createdAt, runId: m.runId })
       } else {
         const t = op.record
-        data.toolCalls.push(Object.freeze({
-          id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: frozenCopy(t.arguments), result: frozenCopy(t.result),
-          error: t.error, durationMs: t.durationMs, metadata: frozenCopy(t.metadata), createdAt: t.createdAt, runId: t.runId,
-        }))
+        data.toolCalls.push({
+          id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: t.arguments, result: t.result,
+          error: t.error, durationMs: t.durationMs, metadata: t.metadata, createdAt: t.createdAt, runId: t.runId,
+        })
       }
     }
     return seqs
@@ -143,11 +168,11 @@ function memoryStore(data: MemoryData): SyncStore {
       return s === undefined ? null : { ...s }
     },
     listSessions: (query) => open().listSessions(query),
-    getMessages: (id, query): readonly Message[] => range(open().sessions.get(id)?.messages ?? [], query),
-    getToolCalls: (id, query): readonly ToolCall[] => range(open().sessions.get(id)?.toolCalls ?? [], query),
+    getMessages: (id, query): readonly Message[] => handOut(range(open().sessions.get(id)?.messages ?? [], query)),
+    getToolCalls: (id, query): readonly ToolCall[] => handOut(range(open().sessions.get(id)?.toolCalls ?? [], query)),
     getTimeline: (id, query): readonly TimelineItem[] => {
       const s = open().sessions.get(id)
-      return s ? mergeTimeline(range(s.messages, query), range(s.toolCalls, query), query) : []
+      return s ? mergeTimeline(handOut(range(s.messages, query)), handOut(range(s.toolCalls, query)), query) : []
     },
     getAgentStates: (id) => [...(open().sessions.get(id)?.agents.values() ?? [])],
     deleteSession: (id) => open().delete(id),
