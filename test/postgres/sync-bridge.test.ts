@@ -4,24 +4,16 @@ import { after, describe, it } from 'node:test'
 import pg from 'pg'
 import { PraisonAIDB, StoreUnavailableError, ValidationError } from '../../src/index.js'
 import { ThreadedTcpProxy } from '../support/threaded-proxy.js'
+import { dropSchemas, PG_URL } from './admin.js'
 
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test'
 const schema = `agentdb_sync_${randomBytes(5).toString('hex')}`
-const url = `${ADMIN_URL}?schema=${schema}`
+const url = `${PG_URL}?schema=${schema}`
 
-after(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL })
-  await admin.connect()
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-  } finally {
-    await admin.end()
-  }
-})
+after(() => dropSchemas(schema))
 
 describe('the sync surface over PostgreSQL (worker + Atomics.wait bridge)', () => {
   it('returns synchronously, after the write is committed and visible to other connections', async () => {
-    const other = new pg.Client({ connectionString: ADMIN_URL })
+    const other = new pg.Client({ connectionString: PG_URL })
     await other.connect()
     try {
       using db = new PraisonAIDB(url)

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, it } from 'node:test'
-import pg from 'pg'
 import { PraisonAIDB } from '../../src/index.js'
+import { dropSchemas, PG_URL as PG, withAdmin } from '../postgres/admin.js'
 import { adminClient, deleteKeys } from './admin.js'
 
-const PG = 'postgresql://postgres@127.0.0.1:5432/test'
 const schema = `agentdb_split_${randomBytes(5).toString('hex')}`
 const prefix = `agentdb-split-${randomBytes(5).toString('hex')}:`
 
 after(async () => {
   await deleteKeys(prefix)
-  const admin = new pg.Client({ connectionString: PG })
-  await admin.connect()
-  try {
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-  } finally {
-    await admin.end()
-  }
+  await dropSchemas(schema)
 })
 
 it('keeps the conversation in PostgreSQL and agent state also in Redis', async () => {
@@ -32,16 +25,12 @@ it('keeps the conversation in PostgreSQL and agent state also in Redis', async (
     sync.onAgentEnd('split', 'Planner', 'p-1')
     assert.deepEqual((await db.getAgentStates('split')).map((s) => s.status), ['ended'])
   }
-  const admin = new pg.Client({ connectionString: PG })
-  await admin.connect()
-  try {
+  await withAdmin(async (admin) => {
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}".messages`)
     assert.deepEqual(rows, [{ n: 1 }], 'the conversation is in PostgreSQL')
     const states = await admin.query(`SELECT status FROM "${schema}".agent_states`)
     assert.deepEqual(states.rows, [{ status: 'ended' }], 'the conversation store keeps agent state too')
-  } finally {
-    await admin.end()
-  }
+  })
   const redis = await adminClient()
   try {
     const keys = await redis.keys(`${prefix}*`)
