@@ -1,11 +1,10 @@
-import pg from 'pg'
 import { PraisonAIDB, type PraisonAIDBOptions } from '../src/index.js'
 import type { Prepared, ThroughputCase } from './case.js'
 import type { HistoryReader } from './history.js'
 import { createMySqlDatabase } from './raw/mysql.js'
 import { deleteKeys, openRedisRaw } from './raw/redis.js'
 import { sessionKey } from './raw/rows.js'
-import { PG_ADMIN_URL, freshSqlitePath, removeSqlite, uniqueName } from './targets.js'
+import { PG_ADMIN_URL, dropPgSchema, freshSqlitePath, removeSqlite, uniqueName } from './targets.js'
 import { runConcurrent, runSequential, total, workMessage, type Shape } from './workload.js'
 
 /** The backends the library is measured on. */
@@ -18,17 +17,6 @@ export interface LibraryTarget {
   readonly url: string
   readonly options: PraisonAIDBOptions
   cleanup(): Promise<void>
-}
-
-async function dropPgSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL })
-  client.on('error', () => undefined)
-  await client.connect()
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-  } finally {
-    await client.end()
-  }
 }
 
 function sqliteTarget(synchronous: 'full' | 'normal', options: PraisonAIDBOptions): LibraryTarget {

@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import pg from 'pg'
 import type { Prepared, ThroughputCase } from './case.js'
 import { sessionKey } from './raw/rows.js'
-import { PG_ADMIN_URL, freshSqlitePath, removeSqlite, uniqueName } from './targets.js'
+import { PG_ADMIN_URL, dropPgSchema, freshSqlitePath, removeSqlite, uniqueName } from './targets.js'
 import { runConcurrent, total, workMessage, type Shape } from './workload.js'
 
 /** bench/peers (this file runs from build/bench/). */
@@ -96,17 +95,6 @@ interface OpenMastra {
   close(): Promise<void>
 }
 
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL })
-  client.on('error', () => undefined)
-  await client.connect()
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-  } finally {
-    await client.end()
-  }
-}
-
 /** A fresh Mastra store with its tables and the threads of `sessions` sessions (not timed). */
 async function openMastra(mastra: Mastra, backend: MastraBackend, sessions: number): Promise<OpenMastra> {
   let store: MastraStorage
@@ -118,7 +106,7 @@ async function openMastra(mastra: Mastra, backend: MastraBackend, sessions: numb
   } else {
     const schema = uniqueName('mastra_pg')
     store = new mastra.PostgresStore({ id: 'bench', connectionString: PG_ADMIN_URL, schemaName: schema })
-    cleanup = () => dropSchema(schema)
+    cleanup = () => dropPgSchema(schema)
   }
   const close = async (): Promise<void> => { try { await store.close() } finally { await cleanup() } }
   try {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 
 /** The servers on 127.0.0.1 the benchmark writes to. */
 export const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/test'
@@ -8,6 +9,18 @@ export const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', database: 't
 export const REDIS = { host: '127.0.0.1', port: 6379, db: 0 } as const
 
 let counter = 0
+
+/** Drops a PostgreSQL schema the bench made (names come from `uniqueName`). */
+export async function dropPgSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL })
+  client.on('error', () => undefined)
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  } finally {
+    await client.end()
+  }
+}
 
 /** A name no other case of this process (or a concurrent run) uses: `bench_<pid>_<n>`. */
 export function uniqueName(kind: string): string {
