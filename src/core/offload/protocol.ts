@@ -13,23 +13,25 @@ export type WorkerSpec =
 /** Which opener of the backend the worker uses: `openSync()` (SQLite) or `open()` (network drivers, modules). */
 export type WorkerOpen = 'sync' | 'async'
 
-export interface WorkerInit {
-  readonly spec: WorkerSpec
-  readonly open: WorkerOpen
-  /** Sync bridge only: set to 1 and notified when a reply is on `port`. */
-  readonly signal?: SharedArrayBuffer
-  readonly port?: MessagePort
-}
+/**
+ * What a worker starts with. A sync bridge's worker serves one store, given here as handle 0,
+ * and signals each reply on `signal`; a store thread starts empty and is told to `open` stores.
+ */
+export type WorkerInit =
+  | { readonly kind: 'bridge'; readonly spec: WorkerSpec; readonly open: WorkerOpen; readonly signal: SharedArrayBuffer; readonly port: MessagePort }
+  | { readonly kind: 'thread' }
 
 export type Method = keyof StoreMethods
 
 /**
- * A call of a store method. A `write` to one of the library's own stores carries its batch
- * as `encodeOps` text instead of `args` (a user store's ops stay clones).
+ * A call of a store method on the store `handle` of the worker. A `write` to one of the
+ * library's own stores carries its batch as `encodeOps` text instead of `args` (a user
+ * store's ops stay clones). `open` registers a store under a new handle; it opens on first use.
  */
 export type Request =
-  | { readonly id: number; readonly method: Method; readonly args: readonly unknown[] }
-  | { readonly id: number; readonly method: 'write'; readonly ops: string }
+  | { readonly id: number; readonly handle: number; readonly method: Method; readonly args: readonly unknown[] }
+  | { readonly id: number; readonly handle: number; readonly method: 'write'; readonly ops: string }
+  | { readonly id: number; readonly handle: number; readonly method: 'open'; readonly spec: WorkerSpec; readonly open: WorkerOpen }
 
 export interface SerializedError {
   readonly name: string

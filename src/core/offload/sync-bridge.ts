@@ -23,7 +23,7 @@ export class SyncBridge implements SyncStore {
     const { port1, port2 } = new MessageChannel()
     this.#port = port1
     this.#timeoutMs = timeoutMs
-    const init: WorkerInit = { spec, open: 'async', signal: this.#signal.buffer as SharedArrayBuffer, port: port2 }
+    const init: WorkerInit = { kind: 'bridge', spec, open: 'async', signal: this.#signal.buffer as SharedArrayBuffer, port: port2 }
     this.#worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] })
     this.#worker.unref()
     this.#port.unref()
@@ -36,7 +36,7 @@ export class SyncBridge implements SyncStore {
   #call<K extends Method>(method: K, args: Parameters<StoreMethods[K]>): ReturnType<StoreMethods[K]> {
     const id = this.#nextId++
     Atomics.store(this.#signal, 0, 0)
-    this.#worker.postMessage({ id, method, args })
+    this.#worker.postMessage({ id, handle: 0, method, args })
     const deadline = Date.now() + this.#timeoutMs
     for (;;) {
       const message = receiveMessageOnPort(this.#port)

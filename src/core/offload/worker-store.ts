@@ -1,81 +1,44 @@
-import { Worker } from 'node:worker_threads'
-import { StoreUnavailableError } from '../errors.js'
 import type { Store, StoreMethods, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
-import { deserializeError, type Method, type Request, type Response, type WorkerInit, type WorkerSpec, type WorkerOpen } from './protocol.js'
-
-const WORKER_URL = new URL('./worker-main.js', import.meta.url)
-
-interface Pending {
-  readonly resolve: (value: unknown) => void
-  readonly reject: (error: unknown) => void
-}
+import type { Method, WorkerOpen, WorkerSpec } from './protocol.js'
+import { StoreThread } from './store-thread.js'
 
 /**
- * A store that lives in a `worker_threads` worker — the Node counterpart of Python's
- * `asyncio.to_thread`: a synchronous driver (better-sqlite3) blocks that thread, never the
- * event loop. Calls are messages; results and typed errors come back as messages. The worker
- * keeps the process alive only while calls are pending.
+ * A store that lives in a worker thread — the Node counterpart of Python's `asyncio.to_thread`:
+ * a synchronous driver (better-sqlite3) blocks that thread, never the event loop. Calls are
+ * messages; results and typed errors come back as messages.
  *
- * For the library's own stores (a URL spec) a write's batch crosses as JSON text, which costs
- * the event loop far less than cloning hundreds of small objects (see `encodeOps`). Results
- * stay clones: for a read of 50 messages, JSON on both sides measured slower than the clone.
+ * The library's own stores (a URL spec) live on the process's shared store thread, and a
+ * write's batch crosses as JSON text, which costs the event loop far less than cloning
+ * hundreds of small objects (see `encodeOps`). Results stay clones: for a read of 50
+ * messages, JSON on both sides measured slower than the clone. A user store module gets a
+ * thread of its own.
  */
 export class WorkerStore implements Store {
-  readonly #worker: Worker
-  readonly #pending = new Map<number, Pending>()
-  readonly #encodeWrites: boolean
-  #nextId = 1
-  #exited: Error | undefined
+  readonly #thread: StoreThread
+  readonly #handle: number
+  readonly #ownThread: boolean
 
   constructor(spec: WorkerSpec, open: WorkerOpen) {
-    this.#encodeWrites = spec.kind === 'url'
-    const init: WorkerInit = { spec, open }
-    this.#worker = new Worker(WORKER_URL, { workerData: init })
-    this.#worker.unref()
-    this.#worker.on('message', (response: Response) => this.#settle(response))
-    this.#worker.on('error', (error) => this.#fail(error))
-    this.#worker.on('exit', (code) => this.#fail(new Error(`store worker exited with code ${code}`)))
+    this.#ownThread = spec.kind !== 'url'
+    this.#thread = this.#ownThread ? new StoreThread() : StoreThread.shared()
+    this.#handle = this.#thread.newHandle()
+    // Registers the store; it opens on the first call, whose error (if any) that call reports.
+    this.#thread.send({ handle: this.#handle, method: 'open', spec, open }).catch(() => undefined)
   }
 
-  /** The worker's thread id (tests use it to show the store runs off the main thread). */
+  /** The thread's id (tests use it to show the store runs off the main thread). */
   get threadId(): number {
-    return this.#worker.threadId
-  }
-
-  #settle(response: Response): void {
-    const pending = this.#pending.get(response.id)
-    if (pending === undefined) return
-    this.#pending.delete(response.id)
-    if (this.#pending.size === 0) this.#worker.unref()
-    if (response.ok) pending.resolve(response.value)
-    else pending.reject(deserializeError(response.error))
-  }
-
-  #fail(error: Error): void {
-    this.#exited ??= error
-    for (const pending of this.#pending.values()) pending.reject(new StoreUnavailableError('STORE_UNAVAILABLE', 'the store worker stopped', { cause: error }))
-    this.#pending.clear()
+    return this.#thread.threadId
   }
 
   #call<K extends Method>(method: K, args: Parameters<StoreMethods[K]>): Promise<ReturnType<StoreMethods[K]>> {
-    return this.#send((id) => ({ id, method, args })) as Promise<ReturnType<StoreMethods[K]>>
-  }
-
-  #send(request: (id: number) => Request): Promise<unknown> {
-    if (this.#exited) return Promise.reject(new StoreUnavailableError('STORE_UNAVAILABLE', 'the store worker stopped', { cause: this.#exited }))
-    return new Promise((resolve, reject) => {
-      const id = this.#nextId++
-      const message = request(id)
-      if (this.#pending.size === 0) this.#worker.ref()
-      this.#pending.set(id, { resolve, reject })
-      this.#worker.postMessage(message)
-    })
+    return this.#thread.send({ handle: this.#handle, method, args }) as Promise<ReturnType<StoreMethods[K]>>
   }
 
   write: Store['write'] = (ops) => {
-    if (!this.#encodeWrites) return this.#call('write', [ops])
-    return this.#send((id) => ({ id, method: 'write', ops: encodeOps(ops) })) as Promise<WriteResult>
+    if (this.#ownThread) return this.#call('write', [ops])
+    return this.#thread.send({ handle: this.#handle, method: 'write', ops: encodeOps(ops) }) as Promise<WriteResult>
   }
   getSession: Store['getSession'] = (...args) => this.#call('getSession', args)
   listSessions: Store['listSessions'] = (...args) => this.#call('listSessions', args)
@@ -85,12 +48,12 @@ export class WorkerStore implements Store {
   getAgentStates: Store['getAgentStates'] = (...args) => this.#call('getAgentStates', args)
   deleteSession: Store['deleteSession'] = (...args) => this.#call('deleteSession', args)
 
-  /** Closes the store in the worker, then ends the worker. */
+  /** Closes the store in its thread; ends the thread if it was this store's own. */
   async close(): Promise<void> {
     try {
-      if (!this.#exited) await this.#call('close', [])
+      if (!this.#thread.stopped) await this.#call('close', [])
     } finally {
-      await this.#worker.terminate()
+      if (this.#ownThread) await this.#thread.terminate()
     }
   }
 }
