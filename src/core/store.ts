@@ -106,27 +106,30 @@ export interface Backend {
   openSync?(): SyncStore
 }
 
+/** Every store method, `close` last. */
+export const STORE_METHODS: readonly (keyof StoreMethods)[] = [
+  'write', 'getSession', 'listSessions', 'getMessages', 'getToolCalls', 'getTimeline', 'getAgentStates', 'deleteSession', 'close',
+]
+
+/**
+ * A store whose every method hands its name and arguments to `call` (a thread hop, a
+ * promise wrapper). `S` says which form the caller's `call` gives: `SyncStore` or `Store`.
+ */
+export function forwardingStore<S extends SyncStore | Store>(call: (method: keyof StoreMethods, args: readonly unknown[]) => unknown): S {
+  const store: Partial<Record<keyof StoreMethods, (...args: unknown[]) => unknown>> = {}
+  for (const method of STORE_METHODS) store[method] = (...args) => call(method, args)
+  return store as S
+}
+
 /** Wraps a synchronous store as an asynchronous one that runs on the calling thread. */
 export function inlineStore(sync: SyncStore): Store {
-  const wrap = <K extends keyof StoreMethods>(key: K) =>
-    (...args: Parameters<StoreMethods[K]>): Promise<ReturnType<StoreMethods[K]>> => {
-      try {
-        return Promise.resolve((sync[key] as (...a: Parameters<StoreMethods[K]>) => ReturnType<StoreMethods[K]>)(...args))
-      } catch (error) {
-        return Promise.reject(error as Error)
-      }
+  return forwardingStore<Store>((method, args) => {
+    try {
+      return Promise.resolve((sync[method] as (...a: readonly unknown[]) => unknown)(...args))
+    } catch (error) {
+      return Promise.reject(error as Error)
     }
-  return {
-    write: wrap('write'),
-    getSession: wrap('getSession'),
-    listSessions: wrap('listSessions'),
-    getMessages: wrap('getMessages'),
-    getToolCalls: wrap('getToolCalls'),
-    getTimeline: wrap('getTimeline'),
-    getAgentStates: wrap('getAgentStates'),
-    deleteSession: wrap('deleteSession'),
-    close: wrap('close'),
-  }
+  })
 }
 
 /** Both surfaces on one store instance, closed when the last surface closes. */

@@ -45,10 +45,6 @@ export class StoreThread {
     return shared
   }
 
-  get threadId(): number {
-    return this.#worker.threadId
-  }
-
   /** Whether the thread has stopped (crashed or terminated): its stores are gone with it. */
   get stopped(): boolean {
     return this.#stopped !== undefined

@@ -1,17 +1,17 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
-import type { StoreMethods, SyncStore } from '../store.js'
+import { forwardingStore, type SyncStore } from '../store.js'
 import { deserializeError, type Method, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
 /**
- * The synchronous surface over an asynchronous store: a worker runs the async driver and the
+ * The synchronous surface over an asynchronous store (`openSyncBridge`): a worker runs the async driver and the
  * calling thread blocks on `Atomics.wait` until the answer is posted — synchronous, as the
  * caller asked, with the same typed errors. A call that takes longer than `timeoutMs` throws
  * `StoreUnavailableError` (code `TIMEOUT`); its late answer is discarded.
  */
-export class SyncBridge implements SyncStore {
+class SyncBridge {
   readonly #worker: Worker
   readonly #port: MessagePort
   readonly #signal = new Int32Array(new SharedArrayBuffer(4))
@@ -29,11 +29,7 @@ export class SyncBridge implements SyncStore {
     this.#port.unref()
   }
 
-  get threadId(): number {
-    return this.#worker.threadId
-  }
-
-  #call<K extends Method>(method: K, args: Parameters<StoreMethods[K]>): ReturnType<StoreMethods[K]> {
+  call(method: Method, args: readonly unknown[]): unknown {
     const id = this.#nextId++
     Atomics.store(this.#signal, 0, 0)
     this.#worker.postMessage({ id, handle: 0, method, args })
@@ -43,7 +39,7 @@ export class SyncBridge implements SyncStore {
       if (message !== undefined) {
         const response = message.message as Response
         if (response.id !== id) continue // the late answer of a call that timed out
-        if (response.ok) return response.value as ReturnType<StoreMethods[K]>
+        if (response.ok) return response.value
         throw deserializeError(response.error)
       }
       const left = deadline - Date.now()
@@ -53,24 +49,21 @@ export class SyncBridge implements SyncStore {
     }
   }
 
-  write: SyncStore['write'] = (...args) => this.#call('write', args)
-  getSession: SyncStore['getSession'] = (...args) => this.#call('getSession', args)
-  listSessions: SyncStore['listSessions'] = (...args) => this.#call('listSessions', args)
-  getMessages: SyncStore['getMessages'] = (...args) => this.#call('getMessages', args)
-  getToolCalls: SyncStore['getToolCalls'] = (...args) => this.#call('getToolCalls', args)
-  getTimeline: SyncStore['getTimeline'] = (...args) => this.#call('getTimeline', args)
-  getAgentStates: SyncStore['getAgentStates'] = (...args) => this.#call('getAgentStates', args)
-  deleteSession: SyncStore['deleteSession'] = (...args) => this.#call('deleteSession', args)
-
   /** Closes the store in the worker (blocking), then ends the worker. */
   close(): void {
     if (this.#closed) return
     this.#closed = true
     try {
-      this.#call('close', [])
+      this.call('close', [])
     } finally {
       this.#port.close()
       void this.#worker.terminate()
     }
   }
+}
+
+/** A synchronous store whose calls block on a worker running the store `spec` describes. */
+export function openSyncBridge(spec: WorkerSpec, timeoutMs: number): SyncStore {
+  const bridge = new SyncBridge(spec, timeoutMs)
+  return forwardingStore<SyncStore>((method, args) => (method === 'close' ? bridge.close() : bridge.call(method, args)))
 }

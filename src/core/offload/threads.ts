@@ -1,7 +1,7 @@
 import type { Backend } from '../store.js'
 import type { WorkerSpec } from './protocol.js'
-import { SyncBridge } from './sync-bridge.js'
-import { WorkerStore } from './worker-store.js'
+import { openSyncBridge } from './sync-bridge.js'
+import { openWorkerStore } from './worker-store.js'
 
 /**
  * Puts a backend's surfaces on the threads it declares (`Backend.threads`): the async
@@ -14,8 +14,8 @@ export function placeOnThreads(backend: Backend, spec: WorkerSpec, syncTimeoutMs
   return {
     ...backend,
     capabilities: { ...backend.capabilities, syncSurface: backend.capabilities.syncSurface || threads.sync === 'bridge' },
-    open: threads.async === 'sync' ? () => Promise.resolve(new WorkerStore(spec, 'sync')) : () => backend.open(),
-    ...(threads.sync === 'bridge' ? { openSync: () => new SyncBridge(spec, syncTimeoutMs) } : {}),
+    open: threads.async === 'sync' ? () => Promise.resolve(openWorkerStore(spec, 'sync')) : () => backend.open(),
+    ...(threads.sync === 'bridge' ? { openSync: () => openSyncBridge(spec, syncTimeoutMs) } : {}),
   }
 }
 
@@ -38,8 +38,8 @@ export class StoreModule {
       description: `module ${this.moduleUrl}#${this.exportName}`,
       capabilities: { syncSurface: true, reads: true, persistent: true },
       maxBatch: 1,
-      open: () => Promise.resolve(new WorkerStore(spec, 'async')),
-      openSync: () => new SyncBridge(spec, syncTimeoutMs),
+      open: () => Promise.resolve(openWorkerStore(spec, 'async')),
+      openSync: () => openSyncBridge(spec, syncTimeoutMs),
     }
   }
 }

@@ -1,10 +1,10 @@
-import type { Store, StoreMethods, WriteResult } from '../store.js'
+import { forwardingStore, type Store, type WriteOp } from '../store.js'
 import { encodeOps } from './op-codec.js'
 import type { Method, WorkerOpen, WorkerSpec } from './protocol.js'
 import { StoreThread } from './store-thread.js'
 
 /**
- * A store that lives in a worker thread — the Node counterpart of Python's `asyncio.to_thread`:
+ * A store that lives in a worker thread (`openWorkerStore`) — the Node counterpart of Python's `asyncio.to_thread`:
  * a synchronous driver (better-sqlite3) blocks that thread, never the event loop. Calls are
  * messages; results and typed errors come back as messages.
  *
@@ -14,7 +14,7 @@ import { StoreThread } from './store-thread.js'
  * messages, JSON on both sides measured slower than the clone. A user store module gets a
  * thread of its own.
  */
-export class WorkerStore implements Store {
+class WorkerStore {
   readonly #thread: StoreThread
   readonly #handle: number
   readonly #ownThread: boolean
@@ -27,33 +27,31 @@ export class WorkerStore implements Store {
     this.#thread.send({ handle: this.#handle, method: 'open', spec, open }).catch(() => undefined)
   }
 
-  /** The thread's id (tests use it to show the store runs off the main thread). */
-  get threadId(): number {
-    return this.#thread.threadId
+  call(method: Method, args: readonly unknown[]): Promise<unknown> {
+    return this.#thread.send({ handle: this.#handle, method, args })
   }
 
-  #call<K extends Method>(method: K, args: Parameters<StoreMethods[K]>): Promise<ReturnType<StoreMethods[K]>> {
-    return this.#thread.send({ handle: this.#handle, method, args }) as Promise<ReturnType<StoreMethods[K]>>
+  /** A batch of the library's own stores crosses as one JSON string (see above). */
+  write(ops: readonly WriteOp[]): Promise<unknown> {
+    if (this.#ownThread) return this.call('write', [ops])
+    return this.#thread.send({ handle: this.#handle, method: 'write', ops: encodeOps(ops) })
   }
-
-  write: Store['write'] = (ops) => {
-    if (this.#ownThread) return this.#call('write', [ops])
-    return this.#thread.send({ handle: this.#handle, method: 'write', ops: encodeOps(ops) }) as Promise<WriteResult>
-  }
-  getSession: Store['getSession'] = (...args) => this.#call('getSession', args)
-  listSessions: Store['listSessions'] = (...args) => this.#call('listSessions', args)
-  getMessages: Store['getMessages'] = (...args) => this.#call('getMessages', args)
-  getToolCalls: Store['getToolCalls'] = (...args) => this.#call('getToolCalls', args)
-  getTimeline: Store['getTimeline'] = (...args) => this.#call('getTimeline', args)
-  getAgentStates: Store['getAgentStates'] = (...args) => this.#call('getAgentStates', args)
-  deleteSession: Store['deleteSession'] = (...args) => this.#call('deleteSession', args)
 
   /** Closes the store in its thread; ends the thread if it was this store's own. */
   async close(): Promise<void> {
     try {
-      if (!this.#thread.stopped) await this.#call('close', [])
+      if (!this.#thread.stopped) await this.call('close', [])
     } finally {
       if (this.#ownThread) await this.#thread.terminate()
     }
   }
+}
+
+/** An asynchronous store living in a worker thread, built there from `spec` with `open`. */
+export function openWorkerStore(spec: WorkerSpec, open: WorkerOpen): Store {
+  const store = new WorkerStore(spec, open)
+  return forwardingStore<Store>((method, args) => {
+    if (method === 'close') return store.close()
+    return method === 'write' ? store.write(args[0] as readonly WriteOp[]) : store.call(method, args)
+  })
 }
