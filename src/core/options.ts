@@ -5,7 +5,10 @@ import { ConfigError } from './errors.js'
  * (typed values), the object winning. `finish()` rejects names nobody read, so a typo
  * in `?synchronus=normal` is an error rather than a silent default.
  */
-export class OptionReader {
+/** An option name of `O`. */
+export type OptionName<O> = Extract<keyof O, string>
+
+export class OptionReader<O = Record<string, unknown>> {
   readonly #params: Readonly<Record<string, string>>
   readonly #options: Readonly<Record<string, unknown>>
   readonly #used = new Set<string>()
@@ -15,20 +18,20 @@ export class OptionReader {
     this.#options = options as Record<string, unknown>
   }
 
-  #raw(name: string): unknown {
+  #raw(name: OptionName<O>): unknown {
     this.#used.add(name)
     const value = this.#options[name]
     return value !== undefined ? value : this.#params[name]
   }
 
-  string(name: string): string | undefined {
+  string(name: OptionName<O>): string | undefined {
     const value = this.#raw(name)
     if (value === undefined) return undefined
     if (typeof value !== 'string') throw new ConfigError('OPTION_INVALID', `option ${name} must be a string, got ${typeof value}`)
     return value
   }
 
-  integer(name: string, fallback: number, min: number, max: number): number {
+  integer(name: OptionName<O>, fallback: number, min: number, max: number): number {
     const value = this.#raw(name)
     if (value === undefined) return fallback
     const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value
@@ -38,7 +41,7 @@ export class OptionReader {
     return number
   }
 
-  choice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  choice<T extends string>(name: OptionName<O>, choices: readonly T[], fallback: T): T {
     const value = this.#raw(name)
     if (value === undefined) return fallback
     const text = typeof value === 'string' ? value.toLowerCase() : value
@@ -47,7 +50,7 @@ export class OptionReader {
     return found
   }
 
-  boolean(name: string, fallback: boolean): boolean {
+  boolean(name: OptionName<O>, fallback: boolean): boolean {
     const value = this.#raw(name)
     if (value === undefined) return fallback
     if (typeof value === 'boolean') return value
@@ -57,9 +60,14 @@ export class OptionReader {
   }
 
   /** Any value given in the options object (not the URL), unchecked: for driver pass-through. */
-  passThrough(name: string): unknown {
+  passThrough(name: OptionName<O>): unknown {
     this.#used.add(name)
     return this.#options[name]
+  }
+
+  /** The same reader, typed for another set of option names (what it has read so far counts). */
+  as<P>(): OptionReader<P> {
+    return this as unknown as OptionReader<P>
   }
 
   /** @throws ConfigError `OPTION_INVALID` naming the first option that no reader asked for. */

@@ -8,18 +8,15 @@ import { StoreModule } from './offload/threads.js'
 import type {
   AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
 } from './records.js'
-import { retryUntil, retryUntilSync } from './retry.js'
-import type { Backend, SessionListing, Store, SyncStore, WriteOp } from './store.js'
-import { flushBeforeExit } from './exit-flush.js'
-import { resolveTarget, type SplitTarget } from './targets.js'
-import type { UserStore } from './user-store.js'
+import { StoreRuntime } from './runtime.js'
+import type { Backend, SessionListing } from './store.js'
+import { resolveTarget, type Target } from './targets.js'
 import { checkLimit, checkSeq, checkSessionId } from './validate.js'
-import { WriteQueue } from './write-queue.js'
-import type { StoreOptions } from '../stores/registry.js'
+import type { StoreOptionsFor } from '../stores/registry.js'
 
-/** Options of `PraisonAIDB`; store options may also be given in the URL's query. */
-export interface PraisonAIDBOptions extends StoreOptions {
-  /** How long a write is retried while the store is unreachable, in ms (default 15 000). */
+/** Options every `PraisonAIDB` takes, whatever its store. */
+export interface CoreOptions {
+  /** How long a call is retried while the store is unreachable, in ms (default 15 000). */
   readonly retryDeadlineMs?: number
   /** Most writes one group commit takes (default 1000). */
   readonly maxBatchSize?: number
@@ -35,20 +32,19 @@ export interface PraisonAIDBOptions extends StoreOptions {
   readonly syncTimeoutMs?: number
 }
 
+/**
+ * Options of `PraisonAIDB` on `T`: the core options and the store's own (also accepted in the
+ * URL's query). For a URL the type checker knows, only its store's options type-check.
+ */
+export type PraisonAIDBOptions<T = string> = CoreOptions & StoreOptionsFor<T>
+
 /** When a hook's promise resolves: after its commit, or once it is queued. */
 export type Durability = 'durable' | 'buffered'
 
+type Metadata = Readonly<Record<string, unknown>> | null
 
-const noop = (): void => undefined
 const DEFAULT_LIST_LIMIT = 50
 const MAX_LIST_LIMIT = 1000
-
-interface AsyncSide {
-  readonly store: Store
-  readonly queue: WriteQueue
-  /** Writes one op: through group commit, or straight to a store that has no commit to share. */
-  readonly push: (op: WriteOp) => Promise<void>
-}
 
 function normaliseHistory(query: HistoryQuery | undefined): HistoryQuery {
   if (query === undefined) return {}
@@ -63,72 +59,77 @@ function normaliseListing(query: ListSessionsQuery | undefined): SessionListing 
   if (q.cursor !== undefined && q.cursor !== null && typeof q.cursor !== 'string') throw new ValidationError('FIELD_INVALID', `cursor must be a string from nextCursor, got ${quote(q.cursor)}`)
   return {
     limit,
-    userId: q.userId === undefined ? undefined : checkSessionIdLike('userId', q.userId),
-    agentId: q.agentId === undefined ? undefined : checkSessionIdLike('agentId', q.agentId),
+    userId: q.userId === undefined ? undefined : checkNonEmpty('userId', q.userId),
+    agentId: q.agentId === undefined ? undefined : checkNonEmpty('agentId', q.agentId),
     cursor: q.cursor ?? null,
   }
+}
+
+function checkNonEmpty(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new ValidationError('FIELD_INVALID', `${field} must be a non-empty string, got ${quote(value)}`)
+  return value
 }
 
 const isMissingReads = (error: unknown): boolean => error instanceof ConfigError && error.code === 'CAPABILITY_MISSING'
 
 /** The prior messages for a resume; a store that cannot read (a write-only user store) resumes nothing. */
-async function resumeHistory(read: () => Promise<readonly Message[]>): Promise<readonly Message[]> {
+function noHistoryWithoutReads(error: unknown): readonly Message[] {
+  if (isMissingReads(error)) return []
+  throw error
+}
+
+/** Runs `build` and turns a synchronous throw (invalid input) into a rejection, as an async hook must. */
+function rejecting<T>(build: () => Promise<T>): Promise<T> {
   try {
-    return await read()
+    return build()
   } catch (error) {
-    if (isMissingReads(error)) return []
-    throw error
+    return Promise.reject(error as Error)
   }
 }
 
-function resumeHistorySync(read: () => readonly Message[]): readonly Message[] {
-  try {
-    return read()
-  } catch (error) {
-    if (isMissingReads(error)) return []
-    throw error
-  }
-}
-
-function checkSessionIdLike(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new ValidationError('FIELD_INVALID', `${field} must be a non-empty string, got ${quote(value)}`)
-  return value
-}
+const agentArgs = (first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): AgentEventArgs =>
+  isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata }
+const messageArgs = (first: string | MessageArgs, content?: string, metadata?: Metadata): MessageArgs =>
+  isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }
+const toolArgs = (first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): ToolCallArgs =>
+  isObjectForm(first) ? first : { sessionId: first, toolName: toolName as string, arguments: args as Readonly<Record<string, unknown>>, result, metadata }
 
 /**
  * Durable memory for an agent: lifecycle hooks that persist every step to a store.
  *
  * Construct it from a URL (`sqlite:///agent_data.db`, `postgresql://…`, `memory:`), a bare
- * `*.db` path, or a user store object. Nothing is opened until the first hook. The `aon*`
- * hooks resolve once their write is committed; concurrent hooks share commits (group
- * commit). The `on*` twins do the same synchronously. `aclose()`/`close()` release
- * everything; a hook after that opens the store again.
+ * `*.db` path, a `{ conversation, state }` split, or a user store object. Nothing is opened
+ * until the first hook. The `aon*` hooks resolve once their write is committed; concurrent
+ * hooks share commits (group commit). The `on*` twins do the same synchronously.
+ * `aclose()`/`close()` release everything; a hook after that opens the store again.
  *
+ * Every write hook creates its session when absent. Metadata naming `user_id`/`userId` or
+ * `agent_id`/`agentId` (a non-empty string) fills the session's `userId`/`agentId` while
+ * that is still null, so the seed's `metadata={"user_id": …}` makes the session findable
+ * by `listSessions({ userId })`.
+ *
+ * Every hook and read throws (or rejects with):
+ * @throws ValidationError before anything is written when an argument is invalid.
+ * @throws StoreUnavailableError when the store stayed unreachable for `retryDeadlineMs`.
+ * @throws StoreError when the store refused the operation.
  * @throws ConfigError from the constructor when the target or an option is invalid.
  */
-export class PraisonAIDB implements AsyncDisposable, Disposable {
+export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, Disposable {
   readonly #backend: Backend
-  readonly #retryDeadlineMs: number
-  readonly #maxBatch: number
-  readonly #buffered: boolean
-  #failures: unknown[] = []
-  #stopFlushOnExit: (() => void) | undefined
-  #async: AsyncSide | undefined
-  #opening: Promise<AsyncSide> | undefined
-  #sync: SyncStore | undefined
-  #closing: Promise<void> | undefined
-  readonly #background = new Set<Promise<void>>()
+  readonly #runtime: StoreRuntime
 
-  constructor(target: string | UserStore | StoreModule | SplitTarget, options: PraisonAIDBOptions = {}) {
+  constructor(target: T, options?: PraisonAIDBOptions<T>)
+  constructor(target: Target, options: object = {}) {
     if (typeof options !== 'object' || options === null) throw new ConfigError('OPTION_INVALID', `options must be an object, got ${quote(options)}`)
-    const { reader, build } = resolveTarget(target, options)
-    this.#retryDeadlineMs = reader.integer('retryDeadlineMs', 15_000, 0, 3_600_000)
+    const { reader: anyReader, build } = resolveTarget(target, options)
+    const reader = anyReader.as<CoreOptions>()
+    const retryDeadlineMs = reader.integer('retryDeadlineMs', 15_000, 0, 3_600_000)
     const maxBatch = reader.integer('maxBatchSize', 1000, 1, 100_000)
-    this.#buffered = reader.choice<Durability>('durability', ['durable', 'buffered'], 'durable') === 'buffered'
-    const syncTimeoutMs = reader.integer('syncTimeoutMs', this.#retryDeadlineMs + 30_000, 1, 3_600_000)
+    const buffered = reader.choice<Durability>('durability', ['durable', 'buffered'], 'durable') === 'buffered'
+    const syncTimeoutMs = reader.integer('syncTimeoutMs', retryDeadlineMs + 30_000, 1, 3_600_000)
     this.#backend = build(syncTimeoutMs)
-    this.#maxBatch = Math.min(maxBatch, this.#backend.maxBatch)
-    reader.finish(this.#backend.description)
+    anyReader.finish(this.#backend.description)
+    this.#runtime = new StoreRuntime(this.#backend, { retryDeadlineMs, maxBatch: Math.min(maxBatch, this.#backend.maxBatch), buffered })
   }
 
   /**
@@ -150,72 +151,15 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
     return this.#backend.capabilities
   }
 
-  // ---- opening and closing -------------------------------------------------------------
-
-  #openAsync(): Promise<AsyncSide> {
-    if (this.#async !== undefined) return Promise.resolve(this.#async)
-    this.#opening ??= (async () => {
-      if (this.#closing) await this.#closing
-      const store = await retryUntil(() => this.#backend.open(), this.#retryDeadlineMs)
-      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#retryDeadlineMs), this.#maxBatch)
-      const push = this.#backend.groupCommit === false
-        ? (op: WriteOp) => store.write([op]).then(noop)
-        : (op: WriteOp) => queue.push(op)
-      const side: AsyncSide = { store, queue, push }
-      this.#async = side
-      return side
-    })().finally(() => { this.#opening = undefined })
-    return this.#opening
-  }
-
-  #openSync(): SyncStore {
-    if (this.#sync) return this.#sync
-    if (this.#backend.openSync === undefined) {
-      throw new ConfigError('CAPABILITY_MISSING', `${this.#backend.description} has no synchronous surface; use the aon* hooks and the async reads`)
-    }
-    this.#sync = this.#backend.openSync()
-    return this.#sync
-  }
+  // ---- lifecycle -----------------------------------------------------------------------
 
   /**
-   * Waits for pending writes, then closes every connection, pool and worker. Concurrent and
-   * repeated calls share one promise. A hook called afterwards opens the store again.
+   * Waits for pending writes and reads, then closes every connection, pool and worker.
+   * Concurrent and repeated calls share one promise. A hook called afterwards opens the
+   * store again. With buffered durability, rejects with a write that failed.
    */
   aclose(): Promise<void> {
-    this.#closing ??= this.#shutdown().finally(() => { this.#closing = undefined })
-    return this.#closing
-  }
-
-  async #shutdown(): Promise<void> {
-    const errors: unknown[] = []
-    if (this.#opening) await this.#opening.catch(() => undefined) // its failure was reported to its caller
-    await this.#detachAsync().catch((error: unknown) => { errors.push(error) })
-    await Promise.all([...this.#background]) // closes started by close(); their errors were warned
-    this.#stopFlushOnExit?.()
-    this.#stopFlushOnExit = undefined
-    errors.push(...this.#failures)
-    this.#failures = []
-    try {
-      this.#closeSync()
-    } catch (error) {
-      errors.push(error)
-    }
-    if (errors.length > 0) throw errors[0]
-  }
-
-  /** Takes the async side out of use (a later hook opens a new one), drains and closes it. */
-  async #detachAsync(): Promise<void> {
-    const side = this.#async
-    this.#async = undefined
-    if (side === undefined) return
-    await side.queue.drain()
-    await side.store.close()
-  }
-
-  #closeSync(): void {
-    const sync = this.#sync
-    this.#sync = undefined
-    sync?.close()
+    return this.#runtime.aclose()
   }
 
   /**
@@ -224,15 +168,16 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
    * called afterwards opens the store again.
    */
   close(): void {
-    if (this.#async) {
-      const closing = this.#detachAsync()
-        .catch((error: unknown) => {
-          process.emitWarning(`agentdb: closing ${this.#backend.description} failed: ${error instanceof Error ? error.message : String(error)}`)
-        })
-        .finally(() => this.#background.delete(closing))
-      this.#background.add(closing)
-    }
-    this.#closeSync()
+    this.#runtime.close()
+  }
+
+  /**
+   * Resolves once every write made so far is committed. With `durability: "buffered"` it
+   * rejects with the first write that failed since the last flush (the others are reported
+   * as its `errors` when there are several).
+   */
+  flush(): Promise<void> {
+    return this.#runtime.flush()
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -243,209 +188,172 @@ export class PraisonAIDB implements AsyncDisposable, Disposable {
     this.close()
   }
 
-  // ---- async hooks -------------------------------------------------------------------
-
-  #push(op: WriteOp): Promise<void> {
-    const side = this.#async
-    if (side === undefined) return this.#openAsync().then(() => this.#push(op))
-    const committed = side.push(op)
-    if (!this.#buffered) return committed
-    this.#stopFlushOnExit ??= flushBeforeExit(this)
-    committed.catch((error: unknown) => { this.#failures.push(error) })
-    return Promise.resolve()
-  }
-
-  /**
-   * Resolves once every write made so far is committed. With `durability: "buffered"` it
-   * rejects with the first write that failed since the last flush (the others are reported
-   * as its `errors` when there are several).
-   */
-  async flush(): Promise<void> {
-    const side = this.#async
-    if (side) await side.queue.drain()
-    const failures = this.#failures
-    this.#failures = []
-    if (failures.length === 1) throw failures[0]
-    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} buffered writes failed`)
-  }
+  // ---- async hooks ---------------------------------------------------------------------
 
   /**
    * Records that an agent started in a session, creating the session if absent (repeat
    * calls are harmless), and resolves to the session's prior messages in order (resume).
-   * @throws ValidationError before anything is written when an argument is invalid.
-   * @throws StoreUnavailableError when the store stayed unreachable for `retryDeadlineMs`.
-   * @throws StoreError when the store refused the write.
    */
   aonAgentStart(args: AgentEventArgs): Promise<readonly Message[]>
-  aonAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<readonly Message[]>
-  async aonAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<readonly Message[]> {
-    const op = agentStateOp('started', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata })
-    await this.#push(op)
-    if (this.#buffered) await this.flush() // resume must see everything written before it
-    return resumeHistory(() => (this.#async!).store.getMessages(op.session.id, {}))
+  aonAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Metadata): Promise<readonly Message[]>
+  aonAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): Promise<readonly Message[]> {
+    return rejecting(() => {
+      const op = agentStateOp('started', agentArgs(first, name, agentId, metadata))
+      return this.#runtime.writeThenRead(op, (store) => store.getMessages(op.session.id, {}).catch(noHistoryWithoutReads))
+    })
   }
 
-  /** Stores a user message. Same errors as `aonAgentStart`. */
+  /** Stores a user message. */
   aonUserMessage(args: MessageArgs): Promise<void>
-  aonUserMessage(sessionId: string, content: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void>
-  aonUserMessage(first: string | MessageArgs, content?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void> {
-    try {
-      return this.#push(messageOp('user', isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }))
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
+  aonUserMessage(sessionId: string, content: string, metadata?: Metadata): Promise<void>
+  aonUserMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(messageOp('user', messageArgs(first, content, metadata))))
   }
 
-  /** Stores an agent (assistant) message. Same errors as `aonAgentStart`. */
+  /** Stores an agent (assistant) message. */
   aonAgentMessage(args: MessageArgs): Promise<void>
-  aonAgentMessage(sessionId: string, content: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void>
-  aonAgentMessage(first: string | MessageArgs, content?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void> {
-    try {
-      return this.#push(messageOp('assistant', isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }))
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
+  aonAgentMessage(sessionId: string, content: string, metadata?: Metadata): Promise<void>
+  aonAgentMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(messageOp('assistant', messageArgs(first, content, metadata))))
   }
 
-  /** Stores a tool execution (arguments, result). Same errors as `aonAgentStart`. */
+  /** Stores a tool execution (arguments, result). */
   aonToolCall(args: ToolCallArgs): Promise<void>
-  aonToolCall(sessionId: string, toolName: string, args: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Readonly<Record<string, unknown>> | null): Promise<void>
-  aonToolCall(first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Readonly<Record<string, unknown>> | null): Promise<void> {
-    try {
-      return this.#push(toolCallOp(isObjectForm(first) ? first : { sessionId: first, toolName: toolName as string, arguments: args as Readonly<Record<string, unknown>>, result, metadata }))
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
+  aonToolCall(sessionId: string, toolName: string, args: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): Promise<void>
+  aonToolCall(first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(toolCallOp(toolArgs(first, toolName, args, result, metadata))))
   }
 
-  /** Records that an agent ended; sets the session's `endedAt`. Same errors as `aonAgentStart`. */
+  /** Records that an agent ended; sets the session's `endedAt`. */
   aonAgentEnd(args: AgentEventArgs): Promise<void>
-  aonAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void>
-  aonAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): Promise<void> {
-    try {
-      return this.#push(agentStateOp('ended', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata }))
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
+  aonAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Metadata): Promise<void>
+  aonAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(agentStateOp('ended', agentArgs(first, name, agentId, metadata))))
   }
 
   // ---- sync hooks ----------------------------------------------------------------------
 
-  #writeSync(op: WriteOp): void {
-    const store = this.#openSync()
-    retryUntilSync(() => store.write([op]), this.#retryDeadlineMs)
-  }
-
   /** Synchronous twin of `aonAgentStart`: returns the session's prior messages. */
   onAgentStart(args: AgentEventArgs): readonly Message[]
-  onAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): readonly Message[]
-  onAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): readonly Message[] {
-    const op = agentStateOp('started', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata })
-    this.#writeSync(op)
-    return resumeHistorySync(() => this.#openSync().getMessages(op.session.id, {}))
+  onAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Metadata): readonly Message[]
+  onAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): readonly Message[] {
+    const op = agentStateOp('started', agentArgs(first, name, agentId, metadata))
+    this.#runtime.writeSync(op)
+    try {
+      return this.#runtime.readSync((store) => store.getMessages(op.session.id, {}))
+    } catch (error) {
+      return noHistoryWithoutReads(error)
+    }
   }
 
   /** Synchronous twin of `aonUserMessage`. */
   onUserMessage(args: MessageArgs): void
-  onUserMessage(sessionId: string, content: string, metadata?: Readonly<Record<string, unknown>> | null): void
-  onUserMessage(first: string | MessageArgs, content?: string, metadata?: Readonly<Record<string, unknown>> | null): void {
-    this.#writeSync(messageOp('user', isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }))
+  onUserMessage(sessionId: string, content: string, metadata?: Metadata): void
+  onUserMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): void {
+    this.#runtime.writeSync(messageOp('user', messageArgs(first, content, metadata)))
   }
 
   /** Synchronous twin of `aonAgentMessage`. */
   onAgentMessage(args: MessageArgs): void
-  onAgentMessage(sessionId: string, content: string, metadata?: Readonly<Record<string, unknown>> | null): void
-  onAgentMessage(first: string | MessageArgs, content?: string, metadata?: Readonly<Record<string, unknown>> | null): void {
-    this.#writeSync(messageOp('assistant', isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }))
+  onAgentMessage(sessionId: string, content: string, metadata?: Metadata): void
+  onAgentMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): void {
+    this.#runtime.writeSync(messageOp('assistant', messageArgs(first, content, metadata)))
   }
 
   /** Synchronous twin of `aonToolCall`. */
   onToolCall(args: ToolCallArgs): void
-  onToolCall(sessionId: string, toolName: string, args: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Readonly<Record<string, unknown>> | null): void
-  onToolCall(first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Readonly<Record<string, unknown>> | null): void {
-    this.#writeSync(toolCallOp(isObjectForm(first) ? first : { sessionId: first, toolName: toolName as string, arguments: args as Readonly<Record<string, unknown>>, result, metadata }))
+  onToolCall(sessionId: string, toolName: string, args: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): void
+  onToolCall(first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): void {
+    this.#runtime.writeSync(toolCallOp(toolArgs(first, toolName, args, result, metadata)))
   }
 
   /** Synchronous twin of `aonAgentEnd`. */
   onAgentEnd(args: AgentEventArgs): void
-  onAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): void
-  onAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Readonly<Record<string, unknown>> | null): void {
-    this.#writeSync(agentStateOp('ended', isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata }))
+  onAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Metadata): void
+  onAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): void {
+    this.#runtime.writeSync(agentStateOp('ended', agentArgs(first, name, agentId, metadata)))
   }
 
-  // ---- reads ---------------------------------------------------------------------------
-
-  async #read<T>(run: (store: Store) => Promise<T>): Promise<T> {
-    const side = this.#async ?? await this.#openAsync()
-    return retryUntil(() => run(side.store), this.#retryDeadlineMs)
-  }
+  // ---- reads (each retried within retryDeadlineMs; each with a Sync twin) ----------------
 
   /** The session, or null when there is none. */
   getSession(sessionId: string): Promise<Session | null> {
-    return this.#read((store) => store.getSession(checkSessionId(sessionId)))
+    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.getSession(id)) })
   }
 
   /** Sessions newest first, filtered by user or agent; pass `nextCursor` back for the next page. */
   listSessions(query?: ListSessionsQuery): Promise<Page<Session>> {
-    return this.#read((store) => store.listSessions(normaliseListing(query)))
+    return rejecting(() => { const q = normaliseListing(query); return this.#runtime.read((s) => s.listSessions(q)) })
   }
 
   /** A session's messages in order; `limit` keeps the last N. Empty when there is no such session. */
   getMessages(sessionId: string, query?: HistoryQuery): Promise<readonly Message[]> {
-    return this.#read((store) => store.getMessages(checkSessionId(sessionId), normaliseHistory(query)))
+    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getMessages(id, q)) })
   }
 
   /** A session's tool calls in order. */
   getToolCalls(sessionId: string, query?: HistoryQuery): Promise<readonly ToolCall[]> {
-    return this.#read((store) => store.getToolCalls(checkSessionId(sessionId), normaliseHistory(query)))
+    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getToolCalls(id, q)) })
   }
 
   /** A session's messages and tool calls interleaved by `seq`, each tagged with its kind. */
   getTimeline(sessionId: string, query?: HistoryQuery): Promise<readonly TimelineItem[]> {
-    return this.#read((store) => store.getTimeline(checkSessionId(sessionId), normaliseHistory(query)))
+    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getTimeline(id, q)) })
   }
 
   /** The agents that started in a session, with their status. */
   getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
-    return this.#read((store) => store.getAgentStates(checkSessionId(sessionId)))
+    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.getAgentStates(id)) })
   }
 
-  /** Deletes a session with all its messages, tool calls and agent states; false if there was none. */
-  async deleteSession(sessionId: string): Promise<boolean> {
-    const id = checkSessionId(sessionId)
-    const side = this.#async ?? await this.#openAsync()
-    await side.queue.drain() // writes pushed before the delete are deleted with it
-    return retryUntil(() => side.store.deleteSession(id), this.#retryDeadlineMs)
+  /** Deletes a session with all its messages, tool calls and agent states (writes made before it included); false if there was none. */
+  deleteSession(sessionId: string): Promise<boolean> {
+    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.deleteSession(id), true) })
   }
 
   /** Synchronous `getSession`. */
   getSessionSync(sessionId: string): Session | null {
-    return this.#openSync().getSession(checkSessionId(sessionId))
+    const id = checkSessionId(sessionId)
+    return this.#runtime.readSync((s) => s.getSession(id))
   }
 
   /** Synchronous `listSessions`. */
   listSessionsSync(query?: ListSessionsQuery): Page<Session> {
-    return this.#openSync().listSessions(normaliseListing(query))
+    const q = normaliseListing(query)
+    return this.#runtime.readSync((s) => s.listSessions(q))
   }
 
   /** Synchronous `getMessages`. */
   getMessagesSync(sessionId: string, query?: HistoryQuery): readonly Message[] {
-    return this.#openSync().getMessages(checkSessionId(sessionId), normaliseHistory(query))
+    const id = checkSessionId(sessionId)
+    const q = normaliseHistory(query)
+    return this.#runtime.readSync((s) => s.getMessages(id, q))
   }
 
   /** Synchronous `getToolCalls`. */
   getToolCallsSync(sessionId: string, query?: HistoryQuery): readonly ToolCall[] {
-    return this.#openSync().getToolCalls(checkSessionId(sessionId), normaliseHistory(query))
+    const id = checkSessionId(sessionId)
+    const q = normaliseHistory(query)
+    return this.#runtime.readSync((s) => s.getToolCalls(id, q))
   }
 
   /** Synchronous `getTimeline`. */
   getTimelineSync(sessionId: string, query?: HistoryQuery): readonly TimelineItem[] {
-    return this.#openSync().getTimeline(checkSessionId(sessionId), normaliseHistory(query))
+    const id = checkSessionId(sessionId)
+    const q = normaliseHistory(query)
+    return this.#runtime.readSync((s) => s.getTimeline(id, q))
+  }
+
+  /** Synchronous `getAgentStates`. */
+  getAgentStatesSync(sessionId: string): readonly AgentState[] {
+    const id = checkSessionId(sessionId)
+    return this.#runtime.readSync((s) => s.getAgentStates(id))
   }
 
   /** Synchronous `deleteSession`. */
   deleteSessionSync(sessionId: string): boolean {
-    return this.#openSync().deleteSession(checkSessionId(sessionId))
+    const id = checkSessionId(sessionId)
+    return this.#runtime.readSync((s) => s.deleteSession(id))
   }
 
   toString(): string {

@@ -33,7 +33,12 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
       return seqs
     },
     getAgentStates: (id) => state.getAgentStates(id),
-    deleteSession: (id) => conversation.deleteSession(id) || state.deleteSession(id),
+    deleteSession: (id) => {
+      // both sides, always: a short-circuit would leave the state side behind
+      const deletedConversation = conversation.deleteSession(id)
+      const deletedState = state.deleteSession(id)
+      return deletedConversation || deletedState
+    },
     close() {
       try {
         conversation.close()

@@ -11,21 +11,54 @@ export interface ConnectionUrl {
   readonly database: string
   readonly username: string
   readonly password: string
-  /** SQLite: the file path, or ":memory:". */
+  /** A file-based store's path (SQLite: the file, or ":memory:"); empty for servers. */
   readonly path: string
   readonly params: Readonly<Record<string, string>>
   readonly redacted: string
 }
 
-const SQLITE_FILE = /\.(db|sqlite|sqlite3|db3)$/i
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i
+const DRIVE_LETTER = /^[a-z]:[\\/]/i
 
-/** Replaces the password of every `scheme://user:password@` in a text with `***`. */
-export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+/**
+ * Query parameters whose values are secrets. Matched without case, dashes or underscores, so
+ * `authToken`, `auth_token` and `AUTH-TOKEN` are one name.
+ */
+const SECRET_PARAMS = new Set(['password', 'pass', 'pwd', 'passwd', 'token', 'authtoken', 'accesstoken', 'apikey', 'secret', 'clientsecret', 'sslkey', 'sslpassword', 'sslpassphrase', 'passphrase', 'key', 'privatekey'])
+
+const normalisedParam = (name: string): string => name.toLowerCase().replace(/[-_]/g, '')
+
+/** Whether a URL query parameter holds a secret (its value is never shown). */
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAMS.has(normalisedParam(name))
 }
 
-function parseQuery(query: string, redacted: string): Record<string, string> {
+/**
+ * Hides the secrets of every URL in a text: the password of `scheme://user:password@` and
+ * the values of secret query parameters (`password`, `token`, `authToken`, `sslkey`, …)
+ * become `***`.
+ */
+export function redactUrl(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/([?&;]([A-Za-z0-9_.-]+)=)([^&#\s"']*)/g, (match: string, head: string, name: string) => (isSecretParam(name) ? `${head}***` : match))
+}
+
+/** The lower-cased scheme of a target, or undefined for a bare path (Windows drive letters included). */
+export function schemeOf(text: string): string | undefined {
+  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
+  if (scheme === undefined || (scheme.length === 1 && DRIVE_LETTER.test(text))) return undefined
+  return scheme
+}
+
+/** Splits `target?query` at the first `?`. */
+export function splitQuery(text: string): [target: string, query: string] {
+  const at = text.indexOf('?')
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)]
+}
+
+/** A URL query as options; a repeated name is an error (which one would win is a guess). */
+export function parseQuery(query: string, redacted: string): Record<string, string> {
   const params: Record<string, string> = {}
   for (const [key, value] of new URLSearchParams(query)) {
     if (key in params) throw new ConfigError('URL_INVALID', `connection URL ${JSON.stringify(redacted)} repeats the option "${key}"`)
@@ -34,56 +67,30 @@ function parseQuery(query: string, redacted: string): Record<string, string> {
   return params
 }
 
-function make(fields: Omit<ConnectionUrl, 'password'>, password: string): ConnectionUrl {
+/** Builds a `ConnectionUrl`, hiding the password from enumeration. */
+export function connectionUrl(fields: Omit<ConnectionUrl, 'password'>, password: string): ConnectionUrl {
   const url = { ...fields }
   Object.defineProperty(url, 'password', { value: password, enumerable: false })
   return Object.freeze(url) as ConnectionUrl
 }
 
-function parseSqlite(text: string, scheme: string): ConnectionUrl {
-  const [target = '', query = ''] = splitQuery(text)
-  let path: string
-  if (scheme === '') path = target
-  else if (target === `${scheme}::memory:` || target === `${scheme}://:memory:`) path = ':memory:'
-  else if (target.startsWith(`${scheme}:///`)) path = target.slice(scheme.length + 4) // sqlite:///rel.db -> rel.db, sqlite:////abs -> /abs
-  else throw new ConfigError('URL_INVALID', `SQLite URL ${JSON.stringify(redactUrl(text))} must look like sqlite:///relative.db, sqlite:////absolute/path.db or sqlite://:memory:`)
-  if (path === '') throw new ConfigError('URL_INVALID', `SQLite URL ${JSON.stringify(redactUrl(text))} names no file`)
-  return make({ scheme: 'sqlite', host: '', port: null, database: path, username: '', path, params: parseQuery(query, redactUrl(text)), redacted: redactUrl(text) }, '')
-}
-
-function splitQuery(text: string): [string, string] {
-  const at = text.indexOf('?')
-  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)]
-}
-
 /**
- * Parses a connection URL or a bare SQLite file path.
- * @throws ConfigError `URL_INVALID` when the text is not a URL of a known shape.
+ * Parses a server URL, `scheme://user:password@host:port/database?options`, the grammar of
+ * every network store.
+ * @throws ConfigError `URL_INVALID` when the text is not such a URL.
  */
-export function parseConnectionUrl(text: string): ConnectionUrl {
-  if (typeof text !== 'string' || text.trim() === '') throw new ConfigError('URL_INVALID', 'connection URL must be a non-empty string')
-  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase()
-  if (scheme === undefined || (scheme.length === 1 && /^[a-z]:[\\/]/i.test(text))) {
-    if (SQLITE_FILE.test(splitQuery(text)[0])) return parseSqlite(text, '')
-    throw new ConfigError('URL_INVALID', `connection target ${JSON.stringify(redactUrl(text))} is neither a URL with a scheme nor a SQLite file path ending in .db, .sqlite or .sqlite3`)
-  }
-  if (scheme === 'sqlite' || scheme === 'sqlite3') return parseSqlite(text, text.slice(0, scheme.length))
-  if (scheme === 'memory') {
-    const [target, query] = splitQuery(text)
-    if (!/^memory:(\/\/)?$/i.test(target)) throw new ConfigError('URL_INVALID', `memory URL ${JSON.stringify(redactUrl(text))} takes no path; use "memory:"`)
-    return make({ scheme, host: '', port: null, database: '', username: '', path: '', params: parseQuery(query, 'memory:'), redacted: redactUrl(text) }, '')
-  }
+export function parseServerUrl(text: string): ConnectionUrl {
   let url: URL
   try {
     url = new URL(text)
   } catch (error) {
-    throw new ConfigError('URL_INVALID', `connection URL ${JSON.stringify(redactUrl(text))} cannot be parsed`, { cause: error })
+    throw new ConfigError('URL_INVALID', `connection URL ${JSON.stringify(redactUrl(text))} cannot be parsed`, { cause: redactedError(error) })
   }
   const password = decodeURIComponent(url.password)
   url.password = password === '' ? '' : '***'
-  const redacted = url.toString()
-  return make({
-    scheme,
+  const redacted = redactUrl(url.toString())
+  return connectionUrl({
+    scheme: url.protocol.slice(0, -1).toLowerCase(),
     host: decodeURIComponent(url.hostname).replace(/^\[|\]$/g, ''),
     port: url.port === '' ? null : Number(url.port),
     database: decodeURIComponent(url.pathname.replace(/^\//, '')),
@@ -92,4 +99,10 @@ export function parseConnectionUrl(text: string): ConnectionUrl {
     params: parseQuery(url.search.slice(1), redacted),
     redacted,
   }, password)
+}
+
+/** The URL parser's own error repeats its input; keep only its code. */
+function redactedError(error: unknown): Error {
+  const code = (error as { code?: unknown } | null)?.code
+  return Object.assign(new Error('invalid URL'), typeof code === 'string' ? { code } : {})
 }

@@ -1,35 +1,78 @@
 import { ConfigError } from '../core/errors.js'
 import { OptionReader } from '../core/options.js'
 import type { Backend } from '../core/store.js'
-import { parseConnectionUrl, type ConnectionUrl } from '../core/url.js'
-import { memoryBackend, type MemoryOptions } from './memory/index.js'
-import { mysqlBackend, type MySqlOptions } from './mysql/index.js'
-import { postgresBackend, type PostgresOptions } from './postgres/index.js'
-import { redisBackend, type RedisOptions } from './redis/index.js'
-import { sqliteBackend, type SqliteOptions } from './sqlite/index.js'
-
-/** Options every store understands, by store. Unknown names are a `ConfigError`. */
-export type StoreOptions = MemoryOptions & SqliteOptions & PostgresOptions & MySqlOptions & RedisOptions
-
-type BackendFactory = (url: ConnectionUrl, reader: OptionReader) => Backend
+import type { OptionsOf, SchemesOf, StoreDefinition } from '../core/store-definition.js'
+import { parseServerUrl, redactUrl, schemeOf, type ConnectionUrl } from '../core/url.js'
+import { memoryDefinition } from './memory/index.js'
+import { mysqlDefinition } from './mysql/index.js'
+import { postgresDefinition } from './postgres/index.js'
+import { redisDefinition } from './redis/index.js'
+import { sqliteDefinition } from './sqlite/index.js'
 
 /**
- * URL scheme to backend. A new backend is a folder under `stores/` plus a line here. Store
- * modules are small and load their drivers lazily, so listing them here costs nothing.
+ * Every backend, one line each. A new backend is a folder under `stores/` that exports its
+ * `StoreDefinition`, plus a line here. Store modules are small and load their drivers
+ * lazily, so listing them costs nothing.
  */
-const BACKENDS: Readonly<Record<string, BackendFactory>> = {
-  memory: () => memoryBackend(),
-  sqlite: sqliteBackend,
-  postgres: postgresBackend,
-  postgresql: postgresBackend,
-  mysql: mysqlBackend,
-  mariadb: mysqlBackend,
-  redis: redisBackend,
-  rediss: redisBackend,
-}
+const DEFINITIONS = [
+  memoryDefinition,
+  sqliteDefinition,
+  postgresDefinition,
+  mysqlDefinition,
+  redisDefinition,
+] as const
+
+type Definition = typeof DEFINITIONS[number]
+
+/** Each scheme's store options. */
+export type OptionsByScheme = { [D in Definition as SchemesOf<D>]: OptionsOf<D> }
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
+
+/** The options of every store at once: what a target known only as `string` may take. */
+export type AnyStoreOptions = UnionToIntersection<OptionsByScheme[keyof OptionsByScheme]>
+
+/**
+ * The store options a target takes, by its URL scheme when the type checker knows the URL
+ * (`new PraisonAIDB('redis://…', { schema: 'x' })` does not compile); any store's options
+ * when the URL is only known at run time (checked then, by name).
+ */
+export type StoreOptionsFor<T> =
+  T extends string
+    ? string extends T ? AnyStoreOptions
+      : T extends `${infer S}:${string}`
+        ? Lowercase<S> extends keyof OptionsByScheme ? OptionsByScheme[Lowercase<S>] : AnyStoreOptions
+        : AnyStoreOptions
+    : Record<never, never>
+
+const BY_SCHEME: ReadonlyMap<string, StoreDefinition> = new Map(
+  DEFINITIONS.flatMap((d: StoreDefinition<string, object>) => d.schemes.map((s): [string, StoreDefinition] => [s, d])),
+)
 
 /** Every scheme `new PraisonAIDB(url)` accepts. */
-export const SUPPORTED_SCHEMES: readonly string[] = Object.keys(BACKENDS)
+export const SUPPORTED_SCHEMES: readonly string[] = [...BY_SCHEME.keys()]
+
+function parse(target: string): { definition: StoreDefinition; url: ConnectionUrl } {
+  if (typeof target !== 'string' || target.trim() === '') throw new ConfigError('URL_INVALID', 'connection URL must be a non-empty string')
+  const scheme = schemeOf(target)
+  if (scheme === undefined) {
+    const definition = DEFINITIONS.find((d: StoreDefinition<string, object>) => d.claimsBare?.(target) === true)
+    if (definition === undefined) {
+      throw new ConfigError('URL_INVALID', `connection target ${JSON.stringify(redactUrl(target))} is neither a URL with a scheme nor a SQLite file path ending in .db, .sqlite or .sqlite3`)
+    }
+    return { definition, url: definition.parse!(target) }
+  }
+  const definition = BY_SCHEME.get(scheme)
+  if (definition === undefined) {
+    throw new ConfigError('SCHEME_UNSUPPORTED', `URL scheme "${scheme}:" is not supported; use one of ${SUPPORTED_SCHEMES.map((s) => `${s}:`).join(', ')} (got ${JSON.stringify(redactUrl(target).slice(0, 200))})`)
+  }
+  return { definition, url: definition.parse ? definition.parse(target) : parseServerUrl(target) }
+}
+
+/** The scheme a target resolves to (`sqlite` for a bare path), for the named classes' checks. */
+export function resolveScheme(target: string): string {
+  return parse(target).url.scheme
+}
 
 /**
  * Resolves a URL or SQLite path to its backend. The returned reader has consumed the
@@ -37,11 +80,7 @@ export const SUPPORTED_SCHEMES: readonly string[] = Object.keys(BACKENDS)
  * @throws ConfigError for an unknown scheme, a malformed URL or an invalid option.
  */
 export function resolveBackend(target: string, options: object): { backend: Backend; reader: OptionReader } {
-  const url = parseConnectionUrl(target)
-  const factory = BACKENDS[url.scheme]
-  if (factory === undefined) {
-    throw new ConfigError('SCHEME_UNSUPPORTED', `URL scheme "${url.scheme}:" is not supported; use one of ${SUPPORTED_SCHEMES.map((s) => `${s}:`).join(', ')} (got ${JSON.stringify(url.redacted)})`)
-  }
+  const { definition, url } = parse(target)
   const reader = new OptionReader(url.params, options)
-  return { backend: factory(url, reader), reader }
+  return { backend: definition.backend(url, reader), reader }
 }

@@ -1,10 +1,12 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
-import { StoreError } from '../../core/errors.js'
+import { ConfigError } from '../../core/errors.js'
 import type {
   AgentState, HistoryQuery, JsonValue, Message, Page, Session, TimelineItem, ToolCall,
 } from '../../core/records.js'
 import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type WriteOp } from '../../core/store.js'
+import type { StoreDefinition } from '../../core/store-definition.js'
 import { mergeTimeline } from '../../core/timeline.js'
+import { connectionUrl, parseQuery, redactUrl, splitQuery, type ConnectionUrl } from '../../core/url.js'
 
 type MutableSession = { -readonly [K in keyof Session]: Session[K] }
 
@@ -154,29 +156,24 @@ class MemoryData {
   }
 }
 
-/** A view of the data that refuses use after `close()`, like every store. */
+/** The store protocol over the data; the runtime stops calling it once it is closed. */
 function memoryStore(data: MemoryData): SyncStore {
-  let closed = false
-  const open = (): MemoryData => {
-    if (closed) throw new StoreError('STORE_CLOSED', 'memory store is closed')
-    return data
-  }
   return {
-    write: (ops) => open().write(ops),
+    write: (ops) => data.write(ops),
     getSession: (id) => {
-      const s = open().sessions.get(id)?.session
+      const s = data.sessions.get(id)?.session
       return s === undefined ? null : { ...s }
     },
-    listSessions: (query) => open().listSessions(query),
-    getMessages: (id, query): readonly Message[] => handOut(range(open().sessions.get(id)?.messages ?? [], query)),
-    getToolCalls: (id, query): readonly ToolCall[] => handOut(range(open().sessions.get(id)?.toolCalls ?? [], query)),
+    listSessions: (query) => data.listSessions(query),
+    getMessages: (id, query): readonly Message[] => handOut(range(data.sessions.get(id)?.messages ?? [], query)),
+    getToolCalls: (id, query): readonly ToolCall[] => handOut(range(data.sessions.get(id)?.toolCalls ?? [], query)),
     getTimeline: (id, query): readonly TimelineItem[] => {
-      const s = open().sessions.get(id)
+      const s = data.sessions.get(id)
       return s ? mergeTimeline(handOut(range(s.messages, query)), handOut(range(s.toolCalls, query)), query) : []
     },
-    getAgentStates: (id) => [...(open().sessions.get(id)?.agents.values() ?? [])],
-    deleteSession: (id) => open().delete(id),
-    close: () => { closed = true },
+    getAgentStates: (id) => [...(data.sessions.get(id)?.agents.values() ?? [])],
+    deleteSession: (id) => data.delete(id),
+    close: () => undefined,
   }
 }
 
@@ -187,7 +184,7 @@ export type MemoryOptions = Record<never, never>
  * The memory backend: everything in this process, shared by both surfaces, kept across
  * `aclose()` for the life of its `PraisonAIDB`, gone with it.
  */
-export function memoryBackend(): Backend {
+function memoryBackend(): Backend {
   const data = new MemoryData()
   return {
     description: 'memory:',
@@ -196,4 +193,19 @@ export function memoryBackend(): Backend {
     groupCommit: false,
     ...sharedOpeners(() => memoryStore(data)),
   }
+}
+
+/** `memory:` — takes no path. */
+function parseMemoryUrl(text: string): ConnectionUrl {
+  const [target, query] = splitQuery(text)
+  if (!/^memory:(\/\/)?$/i.test(target)) throw new ConfigError('URL_INVALID', `memory URL ${JSON.stringify(redactUrl(text))} takes no path; use "memory:"`)
+  return connectionUrl({ scheme: 'memory', host: '', port: null, database: '', username: '', path: '', params: parseQuery(query, 'memory:'), redacted: redactUrl(text) }, '')
+}
+
+/** The memory store's definition: `memory:`. */
+export const memoryDefinition: StoreDefinition<'memory', MemoryOptions> = {
+  name: 'memory',
+  schemes: ['memory'],
+  parse: parseMemoryUrl,
+  backend: () => memoryBackend(),
 }

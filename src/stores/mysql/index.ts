@@ -1,6 +1,7 @@
 import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
+import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
@@ -29,7 +30,7 @@ export interface MySqlOptions {
 const DEFAULT_PORT = 3306
 const DEFAULT_PREFIX = 'agentdb_'
 
-function readPrefix(reader: OptionReader): string {
+function readPrefix(reader: OptionReader<MySqlOptions>): string {
   const given = reader.string('tablePrefix')
   if (given === undefined) return DEFAULT_PREFIX
   return given === '' ? '' : checkIdentifier('tablePrefix', given)
@@ -42,7 +43,7 @@ function readPrefix(reader: OptionReader): string {
  * behind a blocking bridge.
  * @throws ConfigError `URL_INVALID` without a database, `OPTION_INVALID` for an invalid option.
  */
-export function mysqlBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): Backend {
   const prefix = readPrefix(reader)
   const user = url.username === '' ? 'root' : url.username
   const options: MySqlPoolOptions = {
@@ -67,4 +68,11 @@ export function mysqlBackend(url: ConnectionUrl, reader: OptionReader): Backend 
     threads: { sync: 'bridge' },
     open: async (): Promise<Store> => asyncSqlStore(options.dialect, await MySqlPool.open(options, password)),
   }
+}
+
+/** The MySQL/MariaDB store's definition: mysql:// and mariadb:// URLs. */
+export const mysqlDefinition: StoreDefinition<'mysql' | 'mariadb', MySqlOptions> = {
+  name: 'MySQL/MariaDB',
+  schemes: ['mysql', 'mariadb'],
+  backend: mysqlBackend,
 }

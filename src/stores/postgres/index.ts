@@ -1,6 +1,7 @@
 import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
+import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
@@ -28,7 +29,7 @@ export interface PostgresOptions {
 const DEFAULT_PORT = 5432
 const APPLICATION_NAME = /^[\x20-\x7e]{1,63}$/
 
-function readApplicationName(reader: OptionReader): string {
+function readApplicationName(reader: OptionReader<PostgresOptions>): string {
   const name = reader.string('applicationName') ?? 'agentdb'
   if (!APPLICATION_NAME.test(name)) {
     throw new ConfigError('OPTION_INVALID', `option applicationName must be 1 to 63 printable ASCII characters, got ${JSON.stringify(name.slice(0, 80))}`)
@@ -43,7 +44,7 @@ function readApplicationName(reader: OptionReader): string {
  * behind a blocking bridge.
  * @throws ConfigError `OPTION_INVALID` for an invalid option.
  */
-export function postgresBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOptions>): Backend {
   const schema = checkIdentifier('schema', reader.string('schema') ?? 'public')
   const user = url.username === '' ? 'postgres' : url.username
   const options: PostgresPoolOptions = {
@@ -73,4 +74,11 @@ export function postgresBackend(url: ConnectionUrl, reader: OptionReader): Backe
       return { ...store, write }
     },
   }
+}
+
+/** The PostgreSQL store's definition: postgres:// and postgresql:// URLs. */
+export const postgresDefinition: StoreDefinition<'postgres' | 'postgresql', PostgresOptions> = {
+  name: 'PostgreSQL',
+  schemes: ['postgres', 'postgresql'],
+  backend: postgresBackend,
 }

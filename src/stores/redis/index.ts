@@ -1,6 +1,7 @@
 import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
+import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { RedisConnection, RedisTarget } from './driver.js'
 import { DEFAULT_KEY_PREFIX, RedisKeys, checkKeyPrefix } from './keys.js'
@@ -59,7 +60,7 @@ async function openStore(target: RedisTarget, keys: RedisKeys): Promise<Store> {
  *
  * @throws ConfigError `URL_INVALID` for a database that is not an index, `OPTION_INVALID` for a bad option.
  */
-export function redisBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): Backend {
   const keys = new RedisKeys(checkKeyPrefix(reader.string('keyPrefix') ?? DEFAULT_KEY_PREFIX))
   const host = url.host === '' ? 'localhost' : url.host
   const target = new RedisTarget({
@@ -80,4 +81,11 @@ export function redisBackend(url: ConnectionUrl, reader: OptionReader): Backend 
     threads: { sync: 'bridge' },
     open: () => openStore(target, keys),
   }
+}
+
+/** The Redis store's definition: redis:// and rediss:// URLs. */
+export const redisDefinition: StoreDefinition<'redis' | 'rediss', RedisOptions> = {
+  name: 'Redis',
+  schemes: ['redis', 'rediss'],
+  backend: redisBackend,
 }

@@ -1,11 +1,13 @@
 import { resolve } from 'node:path'
 import type { OptionReader } from '../../core/options.js'
 import { inlineStore, sharedOpeners, type Backend, type SyncStore } from '../../core/store.js'
+import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { syncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { sqliteDialect } from './dialect.js'
 import { SqliteConnection, type SqliteSynchronous } from './driver.js'
+import { isSqliteFile, parseSqliteUrl } from './url.js'
 
 export type { SqliteSynchronous } from './driver.js'
 
@@ -31,7 +33,7 @@ export interface SqliteOptions {
  * surface's in a worker thread. `:memory:` has one connection shared by both surfaces, on the
  * calling thread (a worker could not share it); its data ends when the last of them closes.
  */
-export function sqliteBackend(url: ConnectionUrl, reader: OptionReader): Backend {
+function sqliteBackend(url: ConnectionUrl, reader: OptionReader<SqliteOptions>): Backend {
   const given = reader.string('tablePrefix')
   const prefix = given === undefined ? '' : checkIdentifier('tablePrefix', given)
   const options = {
@@ -54,4 +56,13 @@ export function sqliteBackend(url: ConnectionUrl, reader: OptionReader): Backend
     }
   }
   return { description, capabilities: { syncSurface: true, reads: true, persistent: false }, maxBatch: 10_000, ...sharedOpeners(connect) }
+}
+
+/** The SQLite store's definition: `sqlite:`/`sqlite3:` URLs and bare `*.db` paths. */
+export const sqliteDefinition: StoreDefinition<'sqlite' | 'sqlite3', SqliteOptions> = {
+  name: 'SQLite',
+  schemes: ['sqlite', 'sqlite3'],
+  parse: parseSqliteUrl,
+  claimsBare: isSqliteFile,
+  backend: sqliteBackend,
 }
