@@ -5,7 +5,11 @@ const isState = (op: WriteOp): boolean => op.type === 'agentState'
 
 function splitAsync(conversation: Store, state: Store): Store {
   return {
-    ...conversation,
+    getSession: (id) => conversation.getSession(id),
+    listSessions: (query) => conversation.listSessions(query),
+    getMessages: (id, query) => conversation.getMessages(id, query),
+    getToolCalls: (id, query) => conversation.getToolCalls(id, query),
+    getTimeline: (id, query) => conversation.getTimeline(id, query),
     async write(ops) {
       const seqs = await conversation.write(ops)
       const states = ops.filter(isState)
@@ -25,7 +29,11 @@ function splitAsync(conversation: Store, state: Store): Store {
 
 function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
   return {
-    ...conversation,
+    getSession: (id) => conversation.getSession(id),
+    listSessions: (query) => conversation.listSessions(query),
+    getMessages: (id, query) => conversation.getMessages(id, query),
+    getToolCalls: (id, query) => conversation.getToolCalls(id, query),
+    getTimeline: (id, query) => conversation.getTimeline(id, query),
     write(ops) {
       const seqs = conversation.write(ops)
       const states = ops.filter(isState)

@@ -44,8 +44,8 @@ export interface SessionListing extends ListSessionsQuery {
  *
  * `write` is atomic: all of a batch commits or none does. Writes are idempotent by record id:
  * a record whose id is already stored is left as it is.
- * Reads of a session that does not exist give null or empty arrays.
- * After `close`, every method throws `StoreError` with code `STORE_CLOSED`.
+ * Reads of a session that does not exist give null or empty arrays. `close` may be called
+ * more than once; the runtime (`core/runtime.ts`) calls nothing else after it.
  */
 export interface StoreMethods {
   write(ops: readonly WriteOp[]): WriteResult
@@ -106,30 +106,26 @@ export interface Backend {
   openSync?(): SyncStore
 }
 
-/** Every store method, `close` last. */
-export const STORE_METHODS: readonly (keyof StoreMethods)[] = [
-  'write', 'getSession', 'listSessions', 'getMessages', 'getToolCalls', 'getTimeline', 'getAgentStates', 'deleteSession', 'close',
-]
-
-/**
- * A store whose every method hands its name and arguments to `call` (a thread hop, a
- * promise wrapper). `S` says which form the caller's `call` gives: `SyncStore` or `Store`.
- */
-export function forwardingStore<S extends SyncStore | Store>(call: (method: keyof StoreMethods, args: readonly unknown[]) => unknown): S {
-  const store: Partial<Record<keyof StoreMethods, (...args: unknown[]) => unknown>> = {}
-  for (const method of STORE_METHODS) store[method] = (...args) => call(method, args)
-  return store as S
-}
-
 /** Wraps a synchronous store as an asynchronous one that runs on the calling thread. */
 export function inlineStore(sync: SyncStore): Store {
-  return forwardingStore<Store>((method, args) => {
+  const settle = <T>(run: () => T): Promise<T> => {
     try {
-      return Promise.resolve((sync[method] as (...a: readonly unknown[]) => unknown)(...args))
+      return Promise.resolve(run())
     } catch (error) {
       return Promise.reject(error as Error)
     }
-  })
+  }
+  return {
+    write: (ops) => settle(() => sync.write(ops)),
+    getSession: (id) => settle(() => sync.getSession(id)),
+    listSessions: (query) => settle(() => sync.listSessions(query)),
+    getMessages: (id, query) => settle(() => sync.getMessages(id, query)),
+    getToolCalls: (id, query) => settle(() => sync.getToolCalls(id, query)),
+    getTimeline: (id, query) => settle(() => sync.getTimeline(id, query)),
+    getAgentStates: (id) => settle(() => sync.getAgentStates(id)),
+    deleteSession: (id) => settle(() => sync.deleteSession(id)),
+    close: () => settle(() => sync.close()),
+  }
 }
 
 /** Both surfaces on one store instance, closed when the last surface closes. */
@@ -142,7 +138,14 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
     const store = shared
     let released = false
     return {
-      ...store,
+      write: (ops) => store.write(ops),
+      getSession: (id) => store.getSession(id),
+      listSessions: (query) => store.listSessions(query),
+      getMessages: (id, query) => store.getMessages(id, query),
+      getToolCalls: (id, query) => store.getToolCalls(id, query),
+      getTimeline: (id, query) => store.getTimeline(id, query),
+      getAgentStates: (id) => store.getAgentStates(id),
+      deleteSession: (id) => store.deleteSession(id),
       close: () => {
         if (released) return
         released = true

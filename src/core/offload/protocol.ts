@@ -1,5 +1,6 @@
 import { AgentDBError, ConfigError, StoreError, StoreUnavailableError, ValidationError, type ErrorCode } from '../errors.js'
 import type { MessagePort } from 'node:worker_threads'
+import { redactUrl } from '../url.js'
 import type { StoreMethods } from '../store.js'
 
 /**
@@ -23,14 +24,17 @@ export type WorkerInit =
 
 export type Method = keyof StoreMethods
 
+/** A call of one store method with its typed arguments. */
+export type MethodCall = { readonly [K in Method]: { readonly method: K; readonly args: Parameters<StoreMethods[K]> } }[Method]
+
 /**
  * A call of a store method on the store `handle` of the worker. A `write` to one of the
  * library's own stores carries its batch as `encodeOps` text instead of `args` (a user
  * store's ops stay clones). `open` registers a store under a new handle; it opens on first use.
  */
 export type Request =
-  | { readonly id: number; readonly handle: number; readonly method: Method; readonly args: readonly unknown[] }
-  | { readonly id: number; readonly handle: number; readonly method: 'write'; readonly ops: string }
+  | ({ readonly id: number; readonly handle: number } & MethodCall)
+  | { readonly id: number; readonly handle: number; readonly method: 'encodedWrite'; readonly ops: string }
   | { readonly id: number; readonly handle: number; readonly method: 'open'; readonly spec: WorkerSpec; readonly open: WorkerOpen }
 
 export interface SerializedError {
@@ -52,8 +56,8 @@ function codeOf(error: unknown): string | undefined {
 /** An error as data that crosses threads: class name, code, message, and its cause's. */
 export function serializeError(error: unknown): SerializedError {
   const e = error instanceof Error ? error : new Error(String(error))
-  const cause = e.cause instanceof Error ? { name: e.cause.name, message: e.cause.message, code: codeOf(e.cause) } : undefined
-  return { name: e.name, code: codeOf(e), message: e.message, cause }
+  const cause = e.cause instanceof Error ? { name: e.cause.name, message: redactUrl(e.cause.message), code: codeOf(e.cause) } : undefined
+  return { name: e.name, code: codeOf(e), message: redactUrl(e.message), cause }
 }
 
 const CLASSES: Readonly<Record<string, typeof AgentDBError>> = {

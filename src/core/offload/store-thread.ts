@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
 import { deserializeError, type Request, type Response, type WorkerInit } from './protocol.js'
+import { workerFailure, workerOptions } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
@@ -21,22 +22,26 @@ let shared: StoreThread | undefined
  * instance measured ~35 % slower for its first ten thousand writes. A user store module gets
  * a thread of its own (its code may block), ended when the store closes.
  *
- * The thread keeps the process alive only while calls are pending.
+ * The thread keeps the process alive only while calls are pending. If it dies (or cannot
+ * start), pending calls reject with `StoreUnavailableError` saying why, and `shared()`
+ * starts a new one for the next call.
  */
 export class StoreThread {
   readonly #worker: Worker
   readonly #pending = new Map<number, Pending>()
   #nextId = 1
   #nextHandle = 1
-  #stopped: Error | undefined
+  #started = false
+  #stopped: StoreUnavailableError | undefined
 
   constructor() {
     const init: WorkerInit = { kind: 'thread' }
-    this.#worker = new Worker(WORKER_URL, { workerData: init })
+    this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init }))
     this.#worker.unref()
+    this.#worker.on('online', () => { this.#started = true })
     this.#worker.on('message', (response: Response) => this.#settle(response))
     this.#worker.on('error', (error) => this.#fail(error))
-    this.#worker.on('exit', (code) => this.#fail(new Error(`store worker exited with code ${code}`)))
+    this.#worker.on('exit', (code) => this.#fail(new Error(`exited with code ${code}`)))
   }
 
   /** The process's shared thread, started on first use (again if it stopped). */
@@ -65,14 +70,14 @@ export class StoreThread {
   }
 
   #fail(error: Error): void {
-    this.#stopped ??= error
-    for (const pending of this.#pending.values()) pending.reject(new StoreUnavailableError('STORE_UNAVAILABLE', 'the store worker stopped', { cause: error }))
+    this.#stopped ??= new StoreUnavailableError('STORE_UNAVAILABLE', workerFailure(error, this.#started), { cause: error })
+    for (const pending of this.#pending.values()) pending.reject(this.#stopped)
     this.#pending.clear()
   }
 
   /** Sends one call and resolves to its answer, or rejects with the typed error it raised. */
   send(call: Call): Promise<unknown> {
-    if (this.#stopped) return Promise.reject(new StoreUnavailableError('STORE_UNAVAILABLE', 'the store worker stopped', { cause: this.#stopped }))
+    if (this.#stopped) return Promise.reject(this.#stopped)
     return new Promise((resolve, reject) => {
       const id = this.#nextId++
       if (this.#pending.size === 0) this.#worker.ref()

@@ -1,38 +1,51 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
-import { StoreUnavailableError } from '../errors.js'
-import { forwardingStore, type SyncStore } from '../store.js'
-import { deserializeError, type Method, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
+import { StoreError, StoreUnavailableError } from '../errors.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from '../records.js'
+import type { SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
+import { deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
+import { workerFailure, workerOptions } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
 /**
- * The synchronous surface over an asynchronous store (`openSyncBridge`): a worker runs the async driver and the
+ * The synchronous surface over an asynchronous store: a worker runs the async driver and the
  * calling thread blocks on `Atomics.wait` until the answer is posted — synchronous, as the
  * caller asked, with the same typed errors. A call that takes longer than `timeoutMs` throws
- * `StoreUnavailableError` (code `TIMEOUT`); its late answer is discarded.
+ * `StoreUnavailableError` (code `TIMEOUT`); its late answer is discarded. After `close()` a
+ * call throws `STORE_CLOSED` at once, and a worker that died is reported at once too.
  */
-class SyncBridge {
+class SyncBridge implements SyncStore {
   readonly #worker: Worker
   readonly #port: MessagePort
   readonly #signal = new Int32Array(new SharedArrayBuffer(4))
   readonly #timeoutMs: number
+  readonly #description: string
   #nextId = 1
   #closed = false
+  #started = false
+  #stopped: Error | undefined
 
-  constructor(spec: WorkerSpec, timeoutMs: number) {
+  constructor(spec: WorkerSpec, timeoutMs: number, description: string) {
     const { port1, port2 } = new MessageChannel()
     this.#port = port1
     this.#timeoutMs = timeoutMs
+    this.#description = description
     const init: WorkerInit = { kind: 'bridge', spec, open: 'async', signal: this.#signal.buffer as SharedArrayBuffer, port: port2 }
-    this.#worker = new Worker(WORKER_URL, { workerData: init, transferList: [port2] })
+    this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init, transferList: [port2] }))
     this.#worker.unref()
     this.#port.unref()
+    this.#worker.on('online', () => { this.#started = true })
+    this.#worker.on('error', (error) => { this.#stopped ??= error })
   }
 
-  call(method: Method, args: readonly unknown[]): unknown {
+  #call(call: MethodCall): unknown {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', `${this.#description} is closed`)
+    if (this.#stopped) throw new StoreUnavailableError('STORE_UNAVAILABLE', workerFailure(this.#stopped, this.#started), { cause: this.#stopped })
     const id = this.#nextId++
     Atomics.store(this.#signal, 0, 0)
-    this.#worker.postMessage({ id, handle: 0, method, args })
+    this.#worker.postMessage({ id, handle: 0, ...call })
     const deadline = Date.now() + this.#timeoutMs
     for (;;) {
       const message = receiveMessageOnPort(this.#port)
@@ -43,19 +56,51 @@ class SyncBridge {
         throw deserializeError(response.error)
       }
       const left = deadline - Date.now()
-      if (left <= 0) throw new StoreUnavailableError('TIMEOUT', `the store did not answer ${method} within ${this.#timeoutMs} ms`)
+      if (left <= 0) throw new StoreUnavailableError('TIMEOUT', `the store did not answer ${call.method} within ${this.#timeoutMs} ms`)
       Atomics.wait(this.#signal, 0, 0, left)
       Atomics.store(this.#signal, 0, 0)
     }
   }
 
+  write(ops: readonly WriteOp[]): WriteResult {
+    return this.#call({ method: 'write', args: [ops] }) as WriteResult
+  }
+
+  getSession(sessionId: string): Session | null {
+    return this.#call({ method: 'getSession', args: [sessionId] }) as Session | null
+  }
+
+  listSessions(query: SessionListing): Page<Session> {
+    return this.#call({ method: 'listSessions', args: [query] }) as Page<Session>
+  }
+
+  getMessages(sessionId: string, query: HistoryQuery): readonly Message[] {
+    return this.#call({ method: 'getMessages', args: [sessionId, query] }) as readonly Message[]
+  }
+
+  getToolCalls(sessionId: string, query: HistoryQuery): readonly ToolCall[] {
+    return this.#call({ method: 'getToolCalls', args: [sessionId, query] }) as readonly ToolCall[]
+  }
+
+  getTimeline(sessionId: string, query: HistoryQuery): readonly TimelineItem[] {
+    return this.#call({ method: 'getTimeline', args: [sessionId, query] }) as readonly TimelineItem[]
+  }
+
+  getAgentStates(sessionId: string): readonly AgentState[] {
+    return this.#call({ method: 'getAgentStates', args: [sessionId] }) as readonly AgentState[]
+  }
+
+  deleteSession(sessionId: string): boolean {
+    return this.#call({ method: 'deleteSession', args: [sessionId] }) as boolean
+  }
+
   /** Closes the store in the worker (blocking), then ends the worker. */
   close(): void {
     if (this.#closed) return
-    this.#closed = true
     try {
-      this.call('close', [])
+      if (!this.#stopped) this.#call({ method: 'close', args: [] })
     } finally {
+      this.#closed = true
       this.#port.close()
       void this.#worker.terminate()
     }
@@ -63,7 +108,6 @@ class SyncBridge {
 }
 
 /** A synchronous store whose calls block on a worker running the store `spec` describes. */
-export function openSyncBridge(spec: WorkerSpec, timeoutMs: number): SyncStore {
-  const bridge = new SyncBridge(spec, timeoutMs)
-  return forwardingStore<SyncStore>((method, args) => (method === 'close' ? bridge.close() : bridge.call(method, args)))
+export function openSyncBridge(spec: WorkerSpec, timeoutMs: number, description: string): SyncStore {
+  return new SyncBridge(spec, timeoutMs, description)
 }

@@ -15,7 +15,7 @@ export function placeOnThreads(backend: Backend, spec: WorkerSpec, syncTimeoutMs
     ...backend,
     capabilities: { ...backend.capabilities, syncSurface: backend.capabilities.syncSurface || threads.sync === 'bridge' },
     open: threads.async === 'sync' ? () => Promise.resolve(openWorkerStore(spec, 'sync')) : () => backend.open(),
-    ...(threads.sync === 'bridge' ? { openSync: () => openSyncBridge(spec, syncTimeoutMs) } : {}),
+    ...(threads.sync === 'bridge' ? { openSync: () => openSyncBridge(spec, syncTimeoutMs, backend.description) } : {}),
   }
 }
 
@@ -34,12 +34,13 @@ export class StoreModule {
   /** Both surfaces in workers: the store's own thread is never the caller's. */
   backend(syncTimeoutMs: number): Backend {
     const spec: WorkerSpec = { kind: 'module', moduleUrl: this.moduleUrl, exportName: this.exportName, args: this.args }
+    const description = `module ${this.moduleUrl}#${this.exportName}`
     return {
-      description: `module ${this.moduleUrl}#${this.exportName}`,
+      description,
       capabilities: { syncSurface: true, reads: true, persistent: true },
       maxBatch: 1,
       open: () => Promise.resolve(openWorkerStore(spec, 'async')),
-      openSync: () => openSyncBridge(spec, syncTimeoutMs),
+      openSync: () => openSyncBridge(spec, syncTimeoutMs, description),
     }
   }
 }

@@ -1,7 +1,7 @@
 // Entry of a store worker thread: builds the store from its spec and answers requests.
 import { parentPort, workerData } from 'node:worker_threads'
 import { ConfigError, StoreError } from '../errors.js'
-import { inlineStore, type Backend, type Store } from '../store.js'
+import type { Backend, Store, SyncStore } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
 import { decodeOps } from './op-codec.js'
@@ -18,18 +18,20 @@ async function buildBackend(spec: WorkerSpec): Promise<Backend> {
   return adaptUserStore(store as UserStore)
 }
 
-async function openStore(spec: WorkerSpec, open: WorkerOpen): Promise<Store> {
+/** The store a slot serves: a synchronous one is called directly, with no promise wrapper. */
+async function openStore(spec: WorkerSpec, open: WorkerOpen): Promise<Store | SyncStore> {
   const backend = await buildBackend(spec)
   if (open === 'async') return backend.open()
   if (backend.openSync === undefined) throw new ConfigError('CAPABILITY_MISSING', `${backend.description} has no synchronous store to run in a worker`)
-  return inlineStore(backend.openSync())
+  return backend.openSync()
 }
 
 /** A store of this thread, opened on first use; a failed open is tried again by the next call. */
 class Slot {
   readonly #spec: WorkerSpec
   readonly #open: WorkerOpen
-  #opening: Promise<Store> | undefined
+  #store: Store | SyncStore | undefined
+  #opening: Promise<Store | SyncStore> | undefined
 
   constructor(spec: WorkerSpec, open: WorkerOpen) {
     this.#spec = spec
@@ -37,15 +39,33 @@ class Slot {
   }
 
   get opened(): boolean {
-    return this.#opening !== undefined
+    return this.#store !== undefined || this.#opening !== undefined
   }
 
-  store(): Promise<Store> {
-    this.#opening ??= openStore(this.#spec, this.#open).catch((error: unknown) => {
-      this.#opening = undefined
-      throw error
-    })
+  /** The store, directly once it is open (no await on the hot path). */
+  store(): Store | SyncStore | Promise<Store | SyncStore> {
+    if (this.#store !== undefined) return this.#store
+    this.#opening ??= openStore(this.#spec, this.#open).then(
+      (store) => { this.#store = store; return store },
+      (error: unknown) => { this.#opening = undefined; throw error },
+    )
     return this.#opening
+  }
+}
+
+/** One method of a store, by the request's name: the only dispatch by name on a call's path. */
+function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'open' }>): unknown {
+  switch (request.method) {
+    case 'encodedWrite': return store.write(decodeOps(request.ops))
+    case 'write': return store.write(...request.args)
+    case 'getSession': return store.getSession(...request.args)
+    case 'listSessions': return store.listSessions(...request.args)
+    case 'getMessages': return store.getMessages(...request.args)
+    case 'getToolCalls': return store.getToolCalls(...request.args)
+    case 'getTimeline': return store.getTimeline(...request.args)
+    case 'getAgentStates': return store.getAgentStates(...request.args)
+    case 'deleteSession': return store.deleteSession(...request.args)
+    case 'close': return store.close()
   }
 }
 
@@ -54,9 +74,12 @@ if (init.kind === 'bridge') slots.set(0, new Slot(init.spec, init.open))
 const signal = init.kind === 'bridge' ? new Int32Array(init.signal) : undefined
 const reply = init.kind === 'bridge' ? init.port : parentPort!
 
-function argsOf(request: Request): unknown[] {
-  if ('ops' in request) return [decodeOps(request.ops)]
-  return 'args' in request ? [...request.args] : []
+function send(response: Response): void {
+  reply.postMessage(response)
+  if (signal) {
+    Atomics.store(signal, 0, 1)
+    Atomics.notify(signal, 0)
+  }
 }
 
 async function answer(request: Request): Promise<Response> {
@@ -67,22 +90,19 @@ async function answer(request: Request): Promise<Response> {
     }
     const slot = slots.get(request.handle)
     if (slot === undefined) throw new StoreError('STORE_CLOSED', 'the store is closed')
-    if (request.method === 'close') slots.delete(request.handle)
-    if (request.method === 'close' && !slot.opened) return { id: request.id, ok: true, value: undefined }
-    const opened = await slot.store()
-    const method = opened[request.method] as (...args: readonly unknown[]) => Promise<unknown>
-    return { id: request.id, ok: true, value: await method.apply(opened, argsOf(request)) }
+    if (request.method === 'close') {
+      slots.delete(request.handle)
+      if (!slot.opened) return { id: request.id, ok: true, value: undefined }
+    }
+    const opened = slot.store()
+    const store = opened instanceof Promise ? await opened : opened
+    const value = invoke(store, request)
+    return { id: request.id, ok: true, value: value instanceof Promise ? await value : value }
   } catch (error) {
     return { id: request.id, ok: false, error: serializeError(error) }
   }
 }
 
 parentPort!.on('message', (request: Request) => {
-  void answer(request).then((response) => {
-    reply.postMessage(response)
-    if (signal) {
-      Atomics.store(signal, 0, 1)
-      Atomics.notify(signal, 0)
-    }
-  })
+  void answer(request).then(send)
 })

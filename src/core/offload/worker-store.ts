@@ -1,12 +1,15 @@
-import { forwardingStore, type Store, type WriteOp } from '../store.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+} from '../records.js'
+import type { SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
-import type { Method, WorkerOpen, WorkerSpec } from './protocol.js'
+import type { MethodCall, WorkerOpen, WorkerSpec } from './protocol.js'
 import { StoreThread } from './store-thread.js'
 
 /**
- * A store that lives in a worker thread (`openWorkerStore`) — the Node counterpart of Python's `asyncio.to_thread`:
- * a synchronous driver (better-sqlite3) blocks that thread, never the event loop. Calls are
- * messages; results and typed errors come back as messages.
+ * A store that lives in a worker thread — the Node counterpart of Python's `asyncio.to_thread`:
+ * a synchronous driver (better-sqlite3) blocks that thread, never the event loop. Each call is
+ * one message; its result or typed error comes back as one message.
  *
  * The library's own stores (a URL spec) live on the process's shared store thread, and a
  * write's batch crosses as JSON text, which costs the event loop far less than cloning
@@ -14,7 +17,7 @@ import { StoreThread } from './store-thread.js'
  * messages, JSON on both sides measured slower than the clone. A user store module gets a
  * thread of its own.
  */
-class WorkerStore {
+class WorkerStore implements Store {
   readonly #thread: StoreThread
   readonly #handle: number
   readonly #ownThread: boolean
@@ -27,20 +30,48 @@ class WorkerStore {
     this.#thread.send({ handle: this.#handle, method: 'open', spec, open }).catch(() => undefined)
   }
 
-  call(method: Method, args: readonly unknown[]): Promise<unknown> {
-    return this.#thread.send({ handle: this.#handle, method, args })
+  #call(call: MethodCall): Promise<unknown> {
+    return this.#thread.send({ handle: this.#handle, ...call })
   }
 
-  /** A batch of the library's own stores crosses as one JSON string (see above). */
-  write(ops: readonly WriteOp[]): Promise<unknown> {
-    if (this.#ownThread) return this.call('write', [ops])
-    return this.#thread.send({ handle: this.#handle, method: 'write', ops: encodeOps(ops) })
+  write(ops: readonly WriteOp[]): Promise<WriteResult> {
+    // A user store's ops stay clones: it may keep the records it is given.
+    if (this.#ownThread) return this.#call({ method: 'write', args: [ops] }) as Promise<WriteResult>
+    return this.#thread.send({ handle: this.#handle, method: 'encodedWrite', ops: encodeOps(ops) }) as Promise<WriteResult>
+  }
+
+  getSession(sessionId: string): Promise<Session | null> {
+    return this.#call({ method: 'getSession', args: [sessionId] }) as Promise<Session | null>
+  }
+
+  listSessions(query: SessionListing): Promise<Page<Session>> {
+    return this.#call({ method: 'listSessions', args: [query] }) as Promise<Page<Session>>
+  }
+
+  getMessages(sessionId: string, query: HistoryQuery): Promise<readonly Message[]> {
+    return this.#call({ method: 'getMessages', args: [sessionId, query] }) as Promise<readonly Message[]>
+  }
+
+  getToolCalls(sessionId: string, query: HistoryQuery): Promise<readonly ToolCall[]> {
+    return this.#call({ method: 'getToolCalls', args: [sessionId, query] }) as Promise<readonly ToolCall[]>
+  }
+
+  getTimeline(sessionId: string, query: HistoryQuery): Promise<readonly TimelineItem[]> {
+    return this.#call({ method: 'getTimeline', args: [sessionId, query] }) as Promise<readonly TimelineItem[]>
+  }
+
+  getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
+    return this.#call({ method: 'getAgentStates', args: [sessionId] }) as Promise<readonly AgentState[]>
+  }
+
+  deleteSession(sessionId: string): Promise<boolean> {
+    return this.#call({ method: 'deleteSession', args: [sessionId] }) as Promise<boolean>
   }
 
   /** Closes the store in its thread; ends the thread if it was this store's own. */
   async close(): Promise<void> {
     try {
-      if (!this.#thread.stopped) await this.call('close', [])
+      if (!this.#thread.stopped) await this.#call({ method: 'close', args: [] })
     } finally {
       if (this.#ownThread) await this.#thread.terminate()
     }
@@ -49,9 +80,5 @@ class WorkerStore {
 
 /** An asynchronous store living in a worker thread, built there from `spec` with `open`. */
 export function openWorkerStore(spec: WorkerSpec, open: WorkerOpen): Store {
-  const store = new WorkerStore(spec, open)
-  return forwardingStore<Store>((method, args) => {
-    if (method === 'close') return store.close()
-    return method === 'write' ? store.write(args[0] as readonly WriteOp[]) : store.call(method, args)
-  })
+  return new WorkerStore(spec, open)
 }

@@ -93,7 +93,6 @@ export class SqliteConnection implements SyncExecutor {
   }
 
   run<T>(plan: SqlPlan<T>, transactional: boolean): T {
-    if (this.#closed) throw new StoreError('STORE_CLOSED', `SQLite database ${this.#path} is closed`)
     try {
       return transactional ? this.#inTransaction(plan) as T : driveSync(plan, (step) => this.#execute(step))
     } catch (error) {
