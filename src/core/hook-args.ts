@@ -48,6 +48,26 @@ function seed(sessionId: string, at: string, fields?: Partial<Pick<SessionSeed, 
   return { id: sessionId, userId: fields?.userId ?? null, agentId: fields?.agentId ?? null, name: fields?.name ?? null, metadata: fields?.metadata ?? NO_METADATA, at }
 }
 
+const MAX_OWNER_LENGTH = 255
+
+/**
+ * The session's user or agent as metadata names it (`user_id` or `userId`; `agent_id` or
+ * `agentId`): the seed's quick start passes `metadata={"user_id": …}` and expects the session
+ * to be the user's. Only a non-empty string of at most 255 characters counts; anything else
+ * stays plain metadata.
+ */
+function ownerIn(metadata: JsonObject, snake: string, camel: string): string | null {
+  const value = metadata[snake] ?? metadata[camel]
+  return typeof value === 'string' && value !== '' && value.length <= MAX_OWNER_LENGTH ? value : null
+}
+
+/** A message's or tool call's session seed, naming its owners when the metadata does. */
+function recordSeed(sessionId: string, at: string, metadata: JsonObject): SessionSeed {
+  const userId = ownerIn(metadata, 'user_id', 'userId')
+  const agentId = ownerIn(metadata, 'agent_id', 'agentId')
+  return userId === null && agentId === null ? seed(sessionId, at) : seed(sessionId, at, { userId, agentId })
+}
+
 /** Validates a message hook's arguments into a write. @throws ValidationError */
 export function messageOp(role: Role, args: MessageArgs): WriteOp {
   const sessionId = checkSessionId(args.sessionId)
@@ -55,7 +75,7 @@ export function messageOp(role: Role, args: MessageArgs): WriteOp {
   const metadata = checkJsonObject('metadata', args.metadata)
   const runId = checkOptionalName('runId', args.runId)
   const at = now()
-  return { type: 'message', session: seed(sessionId, at), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId } }
+  return { type: 'message', session: recordSeed(sessionId, at, metadata), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId } }
 }
 
 /** Validates a tool-call hook's arguments into a write. @throws ValidationError */
@@ -74,7 +94,7 @@ export function toolCallOp(args: ToolCallArgs): WriteOp {
   const at = now()
   return {
     type: 'toolCall',
-    session: seed(sessionId, at),
+    session: recordSeed(sessionId, at, metadata),
     record: { id: newId(), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId },
   }
 }
@@ -85,12 +105,13 @@ export function agentStateOp(status: 'started' | 'ended', args: AgentEventArgs):
   const name = checkName('name', args.name, false)
   const agentId = args.agentId === undefined ? '' : checkName('agentId', args.agentId, true)
   const metadata = checkJsonObject('metadata', args.metadata)
-  const userId = checkOptionalName('userId', args.userId)
+  const userId = checkOptionalName('userId', args.userId) ?? ownerIn(metadata, 'user_id', 'userId')
+  const owningAgent = agentId === '' ? ownerIn(metadata, 'agent_id', 'agentId') : agentId
   const at = now()
   const started = status === 'started'
   return {
     type: 'agentState',
-    session: seed(sessionId, at, started ? { userId, agentId: agentId === '' ? null : agentId, name, metadata } : { name }),
+    session: seed(sessionId, at, started ? { userId, agentId: owningAgent, name, metadata } : { userId, agentId: owningAgent, name }),
     record: { sessionId, name, agentId, status, startedAt: at, endedAt: started ? null : at, metadata },
   }
 }

@@ -101,25 +101,35 @@ export class StoreRuntime {
     if (side instanceof Promise) return side.then(() => this.write(op))
     const committed = this.#commit(side, op)
     if (!this.#settings.buffered) return committed
+    this.#buffer(committed)
+    return Promise.resolve()
+  }
+
+  /** Keeps a buffered write's failure for the next `flush()`/`aclose()`, and flushes before exit. */
+  #buffer(committed: Promise<void>): void {
     this.#stopFlushOnExit ??= flushBeforeExit(this)
     committed.catch((error: unknown) => { this.#failures.push(error) })
-    return Promise.resolve()
   }
 
   /**
    * Writes one op, then reads on the same store once every write made so far has committed
-   * (buffered ones too): a close in between waits for the read instead of cutting it off.
+   * (buffered ones too). Both are one unit of work on one store: a close in between waits
+   * for the read rather than cutting it off.
    */
   async writeThenRead<T>(op: WriteOp, read: (store: Store) => Promise<T>): Promise<T> {
-    await this.write(op)
     const side = await this.#side()
     return side.track((async () => {
-      if (this.#settings.buffered) await side.queue.drain()
+      if (this.#settings.buffered) {
+        this.#buffer(this.#commit(side, op))
+        await side.queue.drain()
+      } else {
+        await this.#commit(side, op)
+      }
       return this.#readOn(side, read)
     })())
   }
 
-  /** Runs a read, retried within the deadline while the store is unreachable. */
+  /** Runs a read, retried within the deadline while the store is unreachable; `afterWrites` waits for queued writes first. */
   async read<T>(read: (store: Store) => Promise<T>, afterWrites = false): Promise<T> {
     const side = await this.#side()
     return side.track((async () => {

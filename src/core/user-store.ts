@@ -14,6 +14,11 @@ type Twin<Name extends string, Args extends unknown[], Result> =
  * methods, each with an optional `async` twin (`addMessage` / `asyncAddMessage`). The async
  * surface prefers the twin; the sync surface needs the plain method. Methods receive full
  * records, with `sessionId` and `seq`. At least one write method is required.
+ *
+ * `seq` is proposed by counting in this process, continuing from what the store's reads
+ * report when it first sees a session. Two processes appending to one session through one
+ * store would propose the same seq: such a store assigns seq itself (in its own transaction)
+ * and returns it from `addMessage`/`addToolCall`; agentdb then takes that number.
  */
 export type UserStore =
   & Twin<'addMessage', [message: Message], unknown>
@@ -124,26 +129,39 @@ export function adaptUserStore(store: UserStore): Backend {
     }
   }
 
-  const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, unknown][]; seqs: number[] } => {
-    const calls: [MethodName, unknown][] = []
+  /** The store calls of a batch; `index` is the op's position, for the seq a store returns. */
+  const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, Message | ToolCall | AgentState, number][]; seqs: number[] } => {
+    const calls: [MethodName, Message | ToolCall | AgentState, number][] = []
     const seqs: number[] = []
-    for (const op of ops) {
+    ops.forEach((op, index) => {
       if (op.type === 'agentState') {
         seqs.push(0)
-        if (has('setAgentState')) calls.push(['setAgentState', op.record])
-        continue
+        if (has('setAgentState')) calls.push(['setAgentState', op.record, index])
+        return
       }
       const seq = seqOf(op.record.sessionId)
       seqs.push(seq)
       if (op.type === 'message') {
-        if (has('addMessage')) calls.push(['addMessage', { ...op.record, seq }])
+        if (has('addMessage')) calls.push(['addMessage', { ...op.record, seq }, index])
       } else if (has('addToolCall')) {
-        calls.push(['addToolCall', { ...op.record, seq }])
+        calls.push(['addToolCall', { ...op.record, seq }, index])
       } else if (has('addMessage')) {
-        calls.push(['addMessage', toolCallAsMessage({ ...op.record, seq })])
+        calls.push(['addMessage', toolCallAsMessage({ ...op.record, seq }), index])
       }
-    }
+    })
     return { calls, seqs }
+  }
+
+  /**
+   * A write method may answer with the `seq` it stored the record under (a store shared by
+   * several processes assigns seq itself, atomically): it replaces the proposed one, and this
+   * process counts on from it.
+   */
+  const takeSeq = (seqs: number[], index: number, record: Message | ToolCall | AgentState, answer: unknown): void => {
+    if (!('seq' in record) || typeof answer !== 'number') return
+    if (!Number.isSafeInteger(answer) || answer < 1) throw new StoreError('STORE_FAILED', `${description} answered a seq of ${quote(answer)}; a write method may return the positive integer seq it stored the record under, or nothing`)
+    seqs[index] = answer
+    lastSeq.set(record.sessionId, Math.max(lastSeq.get(record.sessionId) ?? 0, answer))
   }
 
   const maxSeqOf = (timeline: readonly TimelineItem[]): number => timeline.reduce((max, item) => Math.max(max, item.seq), 0)
@@ -171,7 +189,7 @@ export function adaptUserStore(store: UserStore): Backend {
         if (op.type !== 'agentState' && !lastSeq.has(id) && !known.has(id)) known.set(id, canReadSeq ? maxSeqOf(timelineSync(id, {})) : 0)
       }
       const { calls, seqs } = recordsOf(ops, (id) => nextSeq(id, known.get(id) ?? 0))
-      for (const [name, record] of calls) callSync(name, [record])
+      for (const [name, record, index] of calls) takeSeq(seqs, index, record, callSync(name, [record]))
       return seqs
     },
     getSession: (id) => callSync('getSession', [id]) as Session | null,
@@ -196,7 +214,7 @@ export function adaptUserStore(store: UserStore): Backend {
         if (op.type !== 'agentState' && !lastSeq.has(id) && !known.has(id)) known.set(id, canReadSeq ? maxSeqOf(await timelineAsync(id, {})) : 0)
       }
       const { calls, seqs } = recordsOf(ops, (id) => nextSeq(id, known.get(id) ?? 0))
-      for (const [name, record] of calls) await callAsync(name, [record])
+      for (const [name, record, index] of calls) takeSeq(seqs, index, record, await callAsync(name, [record]))
       return seqs
     },
     getSession: async (id) => await callAsync('getSession', [id]) as Session | null,

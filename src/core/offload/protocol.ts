@@ -22,6 +22,9 @@ export type WorkerInit =
   | { readonly kind: 'bridge'; readonly spec: WorkerSpec; readonly open: WorkerOpen; readonly signal: SharedArrayBuffer; readonly port: MessagePort }
   | { readonly kind: 'thread' }
 
+/** The first message of a worker thread, once everything it loads has loaded. */
+export const READY = 'ready'
+
 export type Method = keyof StoreMethods
 
 /** A call of one store method with its typed arguments. */

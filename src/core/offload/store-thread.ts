@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
-import { deserializeError, type Request, type Response, type WorkerInit } from './protocol.js'
+import { READY, deserializeError, type Request, type Response, type WorkerInit } from './protocol.js'
 import { workerFailure, workerOptions } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
@@ -38,8 +38,10 @@ export class StoreThread {
     const init: WorkerInit = { kind: 'thread' }
     this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init }))
     this.#worker.unref()
-    this.#worker.on('online', () => { this.#started = true })
-    this.#worker.on('message', (response: Response) => this.#settle(response))
+    this.#worker.on('message', (response: Response | typeof READY) => {
+      if (response === READY) this.#started = true
+      else this.#settle(response)
+    })
     this.#worker.on('error', (error) => this.#fail(error))
     this.#worker.on('exit', (code) => this.#fail(new Error(`exited with code ${code}`)))
   }

@@ -4,7 +4,7 @@ import type {
   AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
 } from '../records.js'
 import type { SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
-import { deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
+import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
 import { workerFailure, workerOptions } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
@@ -36,7 +36,7 @@ class SyncBridge implements SyncStore {
     this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init, transferList: [port2] }))
     this.#worker.unref()
     this.#port.unref()
-    this.#worker.on('online', () => { this.#started = true })
+    this.#worker.on('message', (message: unknown) => { if (message === READY) this.#started = true })
     this.#worker.on('error', (error) => { this.#stopped ??= error })
   }
 

@@ -5,7 +5,7 @@ import type { Backend, Store, SyncStore } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
 import { decodeOps } from './op-codec.js'
-import { serializeError, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
+import { READY, serializeError, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
 
 const init = workerData as WorkerInit
 
@@ -106,3 +106,6 @@ async function answer(request: Request): Promise<Response> {
 parentPort!.on('message', (request: Request) => {
   void answer(request).then(send)
 })
+// Every module of the thread (and the process's --import loaders) evaluated: a failure from
+// here on is a stop, before it a failed start.
+parentPort!.postMessage(READY)
