@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { after, describe, it } from 'node:test'
 import { PraisonAIDB } from '../../src/index.js'
-import { countMessages, holdWriteLock } from '../support/sqlite-lock.js'
+import { countMessages, holdWriteLock } from '../support/raw-sqlite.js'
 
 // The SQLite `offload` option told apart by which thread waits. Another connection holds the
 // file's write lock, so the hook's commit sits in SQLite's busy handler, which sleeps on the

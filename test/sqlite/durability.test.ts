@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { PraisonAIDB, StoreUnavailableError } from '../../src/index.js'
-import { countMessages, holdWriteLock, stateAfter } from '../support/sqlite-lock.js'
+import { PraisonAIDB, StoreError, StoreUnavailableError } from '../../src/index.js'
+import { addPoisonTrigger, countMessages, holdWriteLock, stateAfter } from '../support/raw-sqlite.js'
 
 // `durability` told apart by what a hook does while another connection holds the file's write
 // lock: a durable hook cannot commit, so it must not resolve; a buffered one resolves at once.
@@ -53,8 +53,25 @@ describe('SQLite durability while another connection holds the write lock', () =
   })
 })
 
-describe('SQLite: a lock held past busyTimeoutMs and retryDeadlineMs', () => {
-  it('rejects a durable hook with StoreUnavailableError and writes nothing; the next hook works', async () => {
+describe('SQLite: a lock held by another connection', () => {
+  it('is waited for by default (busyTimeoutMs 5000), not retried against the deadline', async () => {
+    const path = join(dir, 'default-wait.db')
+    // a deadline far shorter than the lock: only the busy wait can make this write succeed
+    await using db = new PraisonAIDB(path, { retryDeadlineMs: 100 })
+    await db.aonUserMessage('setup', 'x')
+    const lock = holdWriteLock(path)
+    const released = new Promise<void>((resolve) => setTimeout(() => { lock.release(); resolve() }, 1000))
+    try {
+      await db.aonUserMessage('s', 'waited')
+    } finally {
+      lock.release()
+    }
+    await released
+    assert.equal(countMessages(path, 's'), 1)
+  })
+
+
+  it('past busyTimeoutMs and retryDeadlineMs, rejects a durable hook with StoreUnavailableError and writes nothing; the next hook works', async () => {
     const path = join(dir, 'deadline.db')
     await using db = new PraisonAIDB(path, { busyTimeoutMs: 100, retryDeadlineMs: 600 })
     await db.aonUserMessage('setup', 'x')
@@ -70,7 +87,19 @@ describe('SQLite: a lock held past busyTimeoutMs and retryDeadlineMs', () => {
   })
 })
 
-describe('buffered writes reach the file when the process ends without aclose()', () => {
+describe('buffered durability: failures and the end of the process', () => {
+  it('reports a failed buffered write from aclose()', async () => {
+    const path = join(dir, 'buffered-aclose.db')
+    const db = new PraisonAIDB(path, { durability: 'buffered' })
+    await db.aonUserMessage('b', 'ok')
+    await db.flush()
+    addPoisonTrigger(path)
+    await db.aonUserMessage('b', 'poison')
+    await assert.rejects(db.aclose(), (e: unknown) => e instanceof StoreError && e.code === 'STORE_FAILED')
+    assert.equal(countMessages(path, 'b'), 1)
+  })
+
+
   const CHILD = fileURLToPath(new URL('../support/buffered-exit-child.js', import.meta.url))
   for (const ending of ['beforeExit', 'SIGINT'] as const) {
     it(`flushes on ${ending}`, async () => {

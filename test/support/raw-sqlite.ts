@@ -1,3 +1,4 @@
+// Helpers that reach a SQLite file through a better-sqlite3 connection of the test's own.
 import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type BetterSqlite3 from 'better-sqlite3'
@@ -31,6 +32,16 @@ export function countMessages(path: string, sessionId: string): number {
   const db = new Database(path, { readonly: true })
   try {
     return (db.prepare('SELECT count(*) AS n FROM messages WHERE session_id = ?').get(sessionId) as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+/** Makes the file refuse (RAISE(ABORT)) every message whose content is 'poison', as a database refusing a write would. */
+export function addPoisonTrigger(path: string): void {
+  const db = new Database(path)
+  try {
+    db.exec("CREATE TRIGGER poison BEFORE INSERT ON messages WHEN NEW.content = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END")
   } finally {
     db.close()
   }
