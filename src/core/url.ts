@@ -77,7 +77,8 @@ export function parseConnectionUrl(text: string): ConnectionUrl {
   try {
     url = new URL(text)
   } catch (error) {
-    throw new ConfigError('URL_INVALID', `connection URL ${JSON.stringify(redactUrl(text))} cannot be parsed`, { cause: error })
+    // not `error` itself: Node's ERR_INVALID_URL keeps the whole URL, password included, as `input`
+    throw new ConfigError('URL_INVALID', `connection URL ${JSON.stringify(redactUrl(text))} cannot be parsed`, { cause: new TypeError(error instanceof Error ? error.message : 'Invalid URL') })
   }
   const password = decodeURIComponent(url.password)
   url.password = password === '' ? '' : '***'
