@@ -129,9 +129,12 @@ describe('MySQL store on bad days', () => {
     try {
       await using db = new PraisonAIDB(`${rootUrl(database, proxy.port)}?tablePrefix=cut_`)
       await db.aonUserMessage('s', 'before')
-      proxy.cut()
-      const pending = db.aonUserMessage('s', 'during')
+      assert.ok(proxy.cut() >= 1, 'the cut dropped the pool\'s connection')
+      let settled = false
+      const pending = db.aonUserMessage('s', 'during').finally(() => { settled = true })
       await sleep(400)
+      assert.equal(settled, false, 'the write waits for the server')
+      assert.ok(proxy.refused >= 1, 'the store tried to reconnect while the server was away')
       proxy.restore()
       await pending
       await db.aonUserMessage('s', 'after')
@@ -155,7 +158,7 @@ describe('MySQL store on bad days', () => {
         const started = Date.now()
         const writes = Promise.allSettled([db.aonUserMessage(a, 'lost'), db.aonUserMessage(b, 'lost')])
         const thread = await blockedUpsert(database, 'half_sessions')
-        proxy.cut()
+        assert.ok(proxy.cut() >= 1, 'the cut dropped the blocked connection')
         await admin.query('COMMIT')
         for (const result of await writes) {
           assert.equal(result.status, 'rejected')
@@ -186,15 +189,28 @@ describe('MySQL store on bad days', () => {
     const idle = await connectionIds(database)
     assert.ok(idle.length > 0)
     await withRoot(async (admin) => { for (const id of idle) await admin.query('KILL ?', [id]) })
+    await waitFor('the killed connections to end', async () => !(await connectionIds(database)).some((id) => idle.includes(id)))
     for (let i = 10; i < 20; i++) await db.aonUserMessage('k', `${i}`)
     const writes: Promise<void>[] = []
+    let killed = 0
     for (let i = 20; i < 220; i++) {
       writes.push(db.aonUserMessage('k', `${i}`))
       if (i % 50 === 0) {
         await sleep(5)
-        await withRoot(async (admin) => { for (const id of await connectionIds(database)) await admin.query('KILL ?', [id]).catch(() => undefined) })
+        await withRoot(async (admin) => {
+          for (const id of await connectionIds(database)) {
+            try {
+              await admin.query('KILL ?', [id])
+              killed++
+            } catch (error) {
+              // the connection ended between the listing and the KILL; anything else is a failure
+              if ((error as { code?: unknown }).code !== 'ER_NO_SUCH_THREAD') throw error
+            }
+          }
+        })
       }
     }
+    assert.ok(killed >= 1, 'connections were killed while writes were in flight')
     await Promise.all(writes)
     const messages = await db.getMessages('k')
     assert.deepEqual(messages.map((m) => Number(m.content)), Array.from({ length: 220 }, (_, i) => i), 'each write exactly once, in call order')

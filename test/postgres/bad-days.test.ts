@@ -139,11 +139,12 @@ describe('postgres bad days', () => {
       await using db = open(`postgresql://postgres:${SECRET}@127.0.0.1:${proxy.port}/test`, { retryDeadlineMs: 20_000, applicationName: appName() })
       const s = `outage-${suffix}`
       await db.aonUserMessage(s, 'before')
-      proxy.cut()
+      assert.ok(proxy.cut() >= 1, 'the cut dropped the pool\'s connection')
       let settled = false
       const pending = db.aonUserMessage(s, 'during').finally(() => { settled = true })
       await new Promise((resolve) => setTimeout(resolve, 700))
       assert.equal(settled, false, 'the write waits for the server')
+      assert.ok(proxy.refused >= 1, 'the store tried to reconnect while the server was away')
       proxy.restore()
       await pending
       await db.aonUserMessage(s, 'after')
@@ -160,6 +161,7 @@ describe('postgres bad days', () => {
     try {
       await using db = open(`postgresql://postgres:${SECRET}@127.0.0.1:${proxy.port}/test`, { retryDeadlineMs: 1500, applicationName: appName() })
       let acknowledged = 0
+      let dropped = 0
       // 20 sessions append 10 messages each; the server goes away for good soon after the 30th
       // commit, at a random point of the next batch's transaction
       chains = await Promise.all(sessions.map(async (s) => {
@@ -168,13 +170,14 @@ describe('postgres bad days', () => {
           for (let k = 0; k < 10; k++) {
             await (k % 3 === 1 ? db.aonToolCall(s, 'tool', { k }, k) : db.aonUserMessage(s, `${k}`))
             done++
-            if (++acknowledged === 30) setTimeout(() => proxy.cut(), Math.random() * 4)
+            if (++acknowledged === 30) setTimeout(() => { dropped = proxy.cut() }, Math.random() * 4)
           }
         } catch (error) {
           return { acknowledged: done, error }
         }
         return { acknowledged: done, error: undefined }
       }))
+      assert.ok(dropped >= 1, 'the cut dropped the pool\'s connections')
       const failed = chains.filter((c) => c.error !== undefined)
       assert.ok(failed.length > 0, 'writes after the cut fail')
       for (const { error } of failed) {
@@ -213,7 +216,8 @@ describe('postgres bad days', () => {
     }
     // and while writes are in flight
     const writes = Array.from({ length: 50 }, (_, i) => db.aonUserMessage(s, `${i}`))
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName])
+    const { rows } = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1', [applicationName])
+    assert.ok(rows.some((r) => r.ok), 'a connection was terminated while writes were in flight')
     await Promise.all(writes)
     expected.push(...Array.from({ length: 50 }, (_, i) => `${i}`))
     const messages = await db.getMessages(s)

@@ -36,8 +36,9 @@ describe('the sync surface over PostgreSQL (worker + Atomics.wait bridge)', () =
     try {
       using db = new PraisonAIDB(`postgresql://postgres@127.0.0.1:${proxy.port}/test?schema=${schema}`, { retryDeadlineMs: 1500, connectTimeoutMs: 1000 })
       db.onUserMessage('outage', 'before')
-      await proxy.cut()
+      assert.ok(await proxy.cut() >= 1, 'the cut dropped the bridge\'s connection')
       assert.throws(() => db.onUserMessage('outage', 'during'), (e: unknown) => e instanceof StoreUnavailableError)
+      assert.ok(await proxy.refused() >= 1, 'the bridge tried to reconnect while the server was away')
       await proxy.restore()
       db.onUserMessage('outage', 'after')
       assert.deepEqual(db.getMessagesSync('outage').map((m) => m.content), ['before', 'after'])

@@ -187,11 +187,12 @@ describe('redis: bad days', () => {
     t.after(() => proxy.close())
     await using db = new PraisonAIDB(urlFor(freshPrefix(), `127.0.0.1:${proxy.port}`), { retryDeadlineMs: 10_000 })
     await db.aonUserMessage('s', 'before')
-    proxy.cut()
+    assert.equal(proxy.cut(), 1, 'the cut dropped the store\'s connection')
     let settled = false
     const pending = db.aonUserMessage('s', 'during').finally(() => { settled = true })
     await sleep(600)
     assert.equal(settled, false, 'the hook waits for the server')
+    assert.ok(proxy.refused >= 1, 'the store tried to reconnect while the server was away')
     proxy.restore()
     await pending
     assert.deepEqual((await db.getMessages('s')).map((m) => [m.content, m.seq]), [['before', 1], ['during', 2]])
@@ -203,7 +204,7 @@ describe('redis: bad days', () => {
     const prefix = freshPrefix()
     await using db = new PraisonAIDB(urlFor(prefix, `127.0.0.1:${proxy.port}`), { retryDeadlineMs: 1500 })
     await db.aonUserMessage('s', 'before')
-    proxy.cut()
+    assert.equal(proxy.cut(), 1, 'the cut dropped the store\'s connection')
     const started = Date.now()
     const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => db.aonUserMessage(i % 2 === 0 ? 's' : `other-${i % 3}`, `lost ${i}`)))
     const elapsed = Date.now() - started
@@ -232,6 +233,8 @@ describe('redis: bad days', () => {
     const id = /\bid=(\d+)/.exec(line ?? '')?.[1]
     assert.ok(id !== undefined, 'the store connection is in CLIENT LIST under its name')
     assert.equal(await admin.call('CLIENT', 'KILL', 'ID', id), 1)
+    const after = String(await admin.client('LIST'))
+    assert.ok(!after.split('\n').some((l) => new RegExp(`\\bid=${id}\\b`).test(l)), 'the killed connection is gone from CLIENT LIST')
     await admin.quit()
     await db.aonUserMessage('s', 'two')
     await db.aonUserMessage('s', 'three')

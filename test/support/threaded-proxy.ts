@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { TcpProxy } from './tcp-proxy.js'
 
-type Command = 'cut' | 'restore' | 'close'
+type Command = 'cut' | 'restore' | 'close' | 'refused'
 
 /**
  * A `TcpProxy` on its own thread, for tests of the synchronous surface: while the main
@@ -23,17 +23,24 @@ export class ThreadedTcpProxy {
     return new ThreadedTcpProxy(worker, port)
   }
 
-  async #send(command: Command): Promise<void> {
+  async #send(command: Command): Promise<number> {
     this.#worker.postMessage(command)
-    await once(this.#worker, 'message')
+    const [answer] = await once(this.#worker, 'message') as [number]
+    return answer
   }
 
-  cut(): Promise<void> {
+  /** Drops every connection and refuses new ones; resolves to how many connections it dropped. */
+  cut(): Promise<number> {
     return this.#send('cut')
   }
 
-  restore(): Promise<void> {
-    return this.#send('restore')
+  /** How many connections were refused while cut. */
+  refused(): Promise<number> {
+    return this.#send('refused')
+  }
+
+  async restore(): Promise<void> {
+    await this.#send('restore')
   }
 
   async close(): Promise<void> {
@@ -47,10 +54,12 @@ if (!isMainThread && typeof workerData === 'number') {
   parentPort!.postMessage(proxy.port)
   parentPort!.on('message', (command: Command) => {
     void (async () => {
-      if (command === 'cut') proxy.cut()
+      let answer = 0
+      if (command === 'cut') answer = proxy.cut()
       else if (command === 'restore') proxy.restore()
+      else if (command === 'refused') answer = proxy.refused
       else await proxy.close()
-      parentPort!.postMessage('done')
+      parentPort!.postMessage(answer)
     })()
   })
 }

@@ -79,13 +79,15 @@ function migrationLockName(database: string, prefix: string): string {
 export class MySqlPool implements AsyncExecutor {
   readonly #pool: Pool
   readonly #target: MySqlTarget
+  readonly #password: string
   /** Per connection (mysql2's core object), the server's max_allowed_packet, read at setup. */
   readonly #packetLimits = new WeakMap<object, number>()
   #closing: Promise<void> | undefined
 
-  private constructor(pool: Pool, target: MySqlTarget) {
+  private constructor(pool: Pool, target: MySqlTarget, password: string) {
     this.#pool = pool
     this.#target = target
+    this.#password = password
   }
 
   /**
@@ -125,12 +127,12 @@ export class MySqlPool implements AsyncExecutor {
       queryFormat: formatQuery(mysql.format as unknown as FormatSql),
       ...(options.ssl ? { ssl: {} } : {}),
     }
-    const executor = new MySqlPool(mysql.createPool(config), target)
+    const executor = new MySqlPool(mysql.createPool(config), target, password)
     try {
       await executor.#migrate(options.dialect, migrationLockName(target.database, options.prefix))
     } catch (error) {
       await executor.close().catch(() => undefined) // the migration's error is the one to report
-      throw mysqlError(error, target)
+      throw mysqlError(error, target, password)
     }
     return executor
   }
@@ -223,7 +225,7 @@ export class MySqlPool implements AsyncExecutor {
     try {
       connection = await this.#acquire()
     } catch (error) {
-      throw this.#closing ? this.#closedError() : mysqlError(error, this.#target)
+      throw this.#closing ? this.#closedError() : mysqlError(error, this.#target, this.#password)
     }
     let broken = false
     const batch = this.#batch(connection)
@@ -249,7 +251,7 @@ export class MySqlPool implements AsyncExecutor {
       }
     } catch (error) {
       broken ||= isFatal(error)
-      throw mysqlError(error, this.#target)
+      throw mysqlError(error, this.#target, this.#password)
     } finally {
       if (broken) connection.destroy()
       else connection.release()
@@ -259,7 +261,7 @@ export class MySqlPool implements AsyncExecutor {
   /** Ends every connection of the pool. Repeated calls share one promise. */
   close(): Promise<void> {
     this.#closing ??= this.#pool.end().catch((error: unknown) => {
-      throw mysqlError(error, this.#target)
+      throw mysqlError(error, this.#target, this.#password)
     })
     return this.#closing
   }

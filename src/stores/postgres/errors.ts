@@ -1,5 +1,5 @@
-import { AgentDBError, ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
-import { redactUrl } from '../../core/url.js'
+import type { AgentDBError } from '../../core/errors.js'
+import { codeOf, ErrorScope, hostPort, isNetworkError, messageOf, tlsProblem, toAgentDBError, unavailable, type DriverErrorRules, type Verdict } from '../net/errors.js'
 
 /** Where a pool connects, for messages: never the password. */
 export interface PostgresTarget {
@@ -8,12 +8,6 @@ export interface PostgresTarget {
   readonly database: string
   readonly user: string
 }
-
-/** Socket-level failures: the server is not there (yet, or any more). */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN',
-])
 
 /**
  * SQLSTATEs of a lost or refused connection besides class 08: the server shut down or
@@ -30,63 +24,44 @@ const LOST_CONNECTION = /connection terminated|connection timeout|timeout exceed
 
 const AUTH_STATES: ReadonlySet<string> = new Set(['28000', '28P01'])
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : undefined
-}
-
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  // Node reports a failed connect to every address of a name as an AggregateError with no message
-  if (error.message === '' && error instanceof AggregateError) return error.errors.map(messageOf).join('; ')
-  return error.message
-}
-
 /** True when `error` means the connection failed or was lost (so the client is unusable), not that the server refused a statement. */
 export function isConnectionError(error: unknown): boolean {
+  if (isNetworkError(error)) return true
   const code = codeOf(error)
-  if (code !== undefined && (NETWORK_CODES.has(code) || code.startsWith('08') || LOST_STATES.has(code))) return true
-  return code === undefined && LOST_CONNECTION.test(messageOf(error))
-}
-
-/**
- * A copy of a driver error safe to attach as `cause`: its code and message with any URL
- * password and the password itself masked, without the driver's fields (`detail` can hold
- * row values) or references to the client and its configuration.
- */
-function safeCause(error: unknown, password: string): Error {
-  let text = redactUrl(messageOf(error))
-  if (password !== '') text = text.split(password).join('***')
-  const copy = new Error(text)
-  const code = codeOf(error)
-  return code === undefined ? copy : Object.assign(copy, { code })
+  if (code !== undefined) return code.startsWith('08') || LOST_STATES.has(code)
+  return LOST_CONNECTION.test(messageOf(error))
 }
 
 /** `PostgreSQL database "test" at 127.0.0.1:5432` */
 export function describeTarget(t: PostgresTarget): string {
-  return `PostgreSQL database ${JSON.stringify(t.database)} at ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`
+  return `PostgreSQL database ${JSON.stringify(t.database)} at ${hostPort(t.host, t.port)}`
+}
+
+function rulesFor(target: PostgresTarget): DriverErrorRules {
+  return {
+    classify(error: unknown, code: string | undefined, text: string): Verdict {
+      if (code !== undefined && AUTH_STATES.has(code)) {
+        return { kind: 'config', code: 'URL_INVALID', says: `refused the login of user ${JSON.stringify(target.user)} (SQLSTATE ${code}); check the user name and password of the URL` }
+      }
+      if (code === '3D000') return { kind: 'config', code: 'URL_INVALID', says: 'does not exist; create it or fix the URL' }
+      if (/does not support SSL/i.test(text)) return { kind: 'config', code: 'OPTION_INVALID', says: 'does not accept SSL connections; set ssl=false or enable SSL on the server' }
+      const tls = tlsProblem(code)
+      if (tls !== undefined) return { kind: 'config', code: 'OPTION_INVALID', says: `${tls}; trust its authority with NODE_EXTRA_CA_CERTS, or set ssl=false for a server without TLS` }
+      if (code !== undefined && CONFLICT_STATES.has(code)) {
+        return { kind: 'unavailable', says: `aborted a transaction that conflicted with another writer (SQLSTATE ${code}); it is safe to run again` }
+      }
+      if (isConnectionError(error)) return unavailable(code ?? 'connection lost')
+      return { kind: 'refused', says: `refused the operation${code === undefined ? '' : ` (SQLSTATE ${code})`}` }
+    },
+  }
 }
 
 /**
  * Maps a pg error to agentdb's: lost connections and retryable conflicts to
- * `StoreUnavailableError`, refused logins and missing databases to `ConfigError`, the rest to
- * `StoreError` `STORE_FAILED`. Messages name host, port and database, never the password.
+ * `StoreUnavailableError`, refused logins, missing databases and TLS the server lacks or
+ * fails to `ConfigError`, the rest to `StoreError` `STORE_FAILED`. Messages name host, port
+ * and database, never the password.
  */
 export function toStoreError(error: unknown, target: PostgresTarget, password: string): AgentDBError {
-  if (error instanceof AgentDBError) return error
-  const where = describeTarget(target)
-  const code = codeOf(error)
-  const cause = safeCause(error, password)
-  if (code !== undefined && AUTH_STATES.has(code)) {
-    return new ConfigError('URL_INVALID', `${where} refused the login of user ${JSON.stringify(target.user)} (SQLSTATE ${code}); check the user name and password of the URL`, { cause })
-  }
-  if (code === '3D000') return new ConfigError('URL_INVALID', `${where} does not exist; create it or fix the URL`, { cause })
-  if (/does not support SSL/i.test(messageOf(error))) return new ConfigError('OPTION_INVALID', `${where} does not accept SSL connections; set ssl=false or enable SSL on the server`, { cause })
-  if (code !== undefined && CONFLICT_STATES.has(code)) {
-    return new StoreUnavailableError('STORE_UNAVAILABLE', `${where} aborted a transaction that conflicted with another writer (SQLSTATE ${code}); it is safe to run again`, { cause })
-  }
-  if (isConnectionError(error)) {
-    return new StoreUnavailableError('STORE_UNAVAILABLE', `${where} is unavailable (${code ?? 'connection lost'})`, { cause })
-  }
-  return new StoreError('STORE_FAILED', `${where} refused the operation${code === undefined ? '' : ` (SQLSTATE ${code})`}`, { cause })
+  return toAgentDBError(error, new ErrorScope(describeTarget(target), password), rulesFor(target))
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net'
-import { AgentDBError, ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
-import { redactUrl } from '../../core/url.js'
+import { ConfigError, StoreUnavailableError } from '../../core/errors.js'
+import { ErrorScope, hostPort } from '../net/errors.js'
+import { isNoScript, mapRedisError } from './errors.js'
 import type { LuaScript } from './scripts.js'
 
 type Argument = string | number
@@ -45,7 +46,7 @@ export class RedisTarget {
   readonly #username: string
   readonly #password: string
 
-  constructor(fields: Omit<RedisTarget, 'where' | 'clientOptions'> & { readonly username: string; readonly password: string }) {
+  constructor(fields: Omit<RedisTarget, 'where' | 'clientOptions' | 'errorScope'> & { readonly username: string; readonly password: string }) {
     this.host = fields.host
     this.port = fields.port
     this.db = fields.db
@@ -59,7 +60,12 @@ export class RedisTarget {
 
   /** What every message names: host, port and database index, never credentials. */
   get where(): string {
-    return `Redis ${this.host}:${this.port} db ${this.db}`
+    return `Redis ${hostPort(this.host, this.port)} db ${this.db}`
+  }
+
+  /** What errors of this target name, and the password they must never show. */
+  errorScope(): ErrorScope {
+    return new ErrorScope(this.where, this.#password)
   }
 
   /**
@@ -88,67 +94,14 @@ export class RedisTarget {
   }
 }
 
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
-  'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ENOTCONN', 'ESOCKETTIMEDOUT',
-])
-// Replies meaning "not now" (loading, failover, busy script, full) rather than "no".
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|ERR max number of clients reached)/
-// A TLS handshake that fails on the certificate or protocol fails the same way on every retry.
-const TLS_FAILURE = /^(ERR_SSL_|ERR_TLS_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|CERT_)/
-const AUTH_REPLIES = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR invalid username)/
-const DATABASE_REPLIES = /^ERR (DB index is out of range|invalid DB index)/
-// ioredis's own errors when the socket is down, closed, or a command outlived its timeout.
-const CLIENT_UNREACHABLE = /^(Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Command timed out|connect ETIMEDOUT|Socket closed)/
-
-function textOf(error: unknown): { name: string; message: string; code: string | undefined } {
-  const e = error as { name?: unknown; message?: unknown; code?: unknown }
-  return {
-    name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(error),
-    code: typeof e.code === 'string' ? e.code : undefined,
-  }
-}
-
-/**
- * A copy of a driver error with only its name, code and message (redacted). ioredis reply
- * errors carry the failed command with its arguments: AUTH's password, message content.
- */
-export function safeCause(error: unknown): Error {
-  const { name, message, code } = textOf(error)
-  const copy = new Error(redactUrl(message).slice(0, 500))
-  copy.name = name
-  if (code !== undefined) Object.defineProperty(copy, 'code', { value: code, enumerable: true })
-  return copy
-}
-
-/**
- * Maps an ioredis or socket error to the error the core understands: unreachable or busy is
- * `StoreUnavailableError` (retried), refused credentials or database `ConfigError`, any other
- * refusal `StoreError`.
- */
-export function mapRedisError(error: unknown, where: string): AgentDBError {
-  if (error instanceof AgentDBError) return error
-  const { name, message, code } = textOf(error)
-  const cause = safeCause(error)
-  const reason = JSON.stringify(redactUrl(message).slice(0, 120))
-  if (AUTH_REPLIES.test(message)) return new ConfigError('URL_INVALID', `${where} refused the credentials of the connection URL (${reason}); check the username and password`, { cause })
-  if (DATABASE_REPLIES.test(message)) return new ConfigError('URL_INVALID', `${where} has no such database (${reason}); use a database index the server has`, { cause })
-  if (code !== undefined && TLS_FAILURE.test(code)) return new ConfigError('URL_INVALID', `${where} failed the TLS handshake (${code}); check the server's certificate or use redis:// for a server without TLS`, { cause })
-  if ((code !== undefined && UNREACHABLE_CODES.has(code)) || name === 'MaxRetriesPerRequestError' || CLIENT_UNREACHABLE.test(message) || TRANSIENT_REPLIES.test(message)) {
-    return new StoreUnavailableError('STORE_UNAVAILABLE', `${where} is unavailable (${code ?? reason})`, { cause })
-  }
-  return new StoreError('STORE_FAILED', `${where} refused the operation (${reason})`, { cause })
-}
-
 /** One ioredis client: commands, Lua scripts, transactions, every failure mapped. */
 export class RedisConnection {
   readonly #client: RedisClientLike
-  readonly #where: string
+  readonly #scope: ErrorScope
 
-  private constructor(client: RedisClientLike, where: string) {
+  private constructor(client: RedisClientLike, scope: ErrorScope) {
     this.#client = client
-    this.#where = where
+    this.#scope = scope
   }
 
   /**
@@ -175,9 +128,9 @@ export class RedisConnection {
     opening = false
     if (failure !== undefined) {
       client.disconnect()
-      throw mapRedisError(failure, target.where)
+      throw mapRedisError(failure, target.errorScope())
     }
-    return new RedisConnection(client, target.where)
+    return new RedisConnection(client, target.errorScope())
   }
 
   /** Runs one command. */
@@ -185,7 +138,7 @@ export class RedisConnection {
     try {
       return await this.#client.call(command, ...args)
     } catch (error) {
-      throw mapRedisError(error, this.#where)
+      throw mapRedisError(error, this.#scope)
     }
   }
 
@@ -194,12 +147,12 @@ export class RedisConnection {
     try {
       return await this.#client.call('EVALSHA', script.sha, 0, ...args)
     } catch (error) {
-      if (!textOf(error).message.startsWith('NOSCRIPT')) throw mapRedisError(error, this.#where)
+      if (!isNoScript(error)) throw mapRedisError(error, this.#scope)
     }
     try {
       return await this.#client.call('EVAL', script.lua, 0, ...args)
     } catch (error) {
-      throw mapRedisError(error, this.#where)
+      throw mapRedisError(error, this.#scope)
     }
   }
 
@@ -209,11 +162,11 @@ export class RedisConnection {
     try {
       replies = await this.#client.multi(commands).exec()
     } catch (error) {
-      throw mapRedisError(error, this.#where)
+      throw mapRedisError(error, this.#scope)
     }
-    if (replies === null) throw new StoreUnavailableError('STORE_UNAVAILABLE', `${this.#where} aborted a transaction`)
+    if (replies === null) throw new StoreUnavailableError('STORE_UNAVAILABLE', `${this.#scope.where} aborted a transaction`)
     return replies.map(([error, reply]) => {
-      if (error !== null) throw mapRedisError(error, this.#where)
+      if (error !== null) throw mapRedisError(error, this.#scope)
       return reply
     })
   }
