@@ -7,8 +7,11 @@ const live = new Set<Flushable>()
 let installed = false
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
+/** Flushes every target; a failure is reported as a process warning (the process is ending: nobody else would hear of it). */
 function flushAll(): Promise<unknown> {
-  return Promise.allSettled([...live].map((f) => f.flush()))
+  return Promise.allSettled([...live].map((f) => f.flush().catch((error: unknown) => {
+    process.emitWarning(`agentdb: buffered writes failed while the process was ending: ${error instanceof Error ? error.message : String(error)}`)
+  })))
 }
 
 function onSignal(signal: NodeJS.Signals): void {

@@ -160,6 +160,10 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
       const session = await db.getSession(s)
       assert.equal(session?.id, s)
       assert.equal(session?.endedAt, null)
+      // metadata naming the user makes the session the user's (issue 8)
+      assert.equal(session?.userId, 'user_456')
+      const listed = await db.listSessions({ userId: 'user_456' })
+      assert.ok(listed.items.some((item) => item.id === s), 'listSessions({ userId }) finds the quick start\'s session')
     })
 
     it('takes every hook in object form with the seed\'s parameter names', async () => {

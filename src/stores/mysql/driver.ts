@@ -217,10 +217,9 @@ export class MySqlPool implements AsyncExecutor {
   /**
    * Runs a plan on one pooled connection, in a transaction when `transactional`.
    * @throws StoreUnavailableError when the connection failed or InnoDB aborted the transaction on lock contention (retried by the core).
-   * @throws StoreError `STORE_CLOSED` after `close()`, `STORE_FAILED` when MySQL refused a statement.
+   * @throws StoreError `STORE_FAILED` when MySQL refused a statement.
    */
   async run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T> {
-    if (this.#closing) throw this.#closedError()
     let connection: PoolConnection
     try {
       connection = await this.#acquire()

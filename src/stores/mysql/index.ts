@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
+import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
@@ -58,7 +59,7 @@ function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): B
   if (database === '') {
     throw new ConfigError('URL_INVALID', `${url.scheme} URL ${JSON.stringify(url.redacted)} names no database; give it as the path, as in ${url.scheme}://user@host:3306/agents`)
   }
-  const description = `${url.scheme}://${encodeURIComponent(user)}@${host.includes(':') ? `[${host}]` : host}:${port}/${encodeURIComponent(database)}${prefix === DEFAULT_PREFIX ? '' : `?tablePrefix=${prefix}`}`
+  const description = `${url.scheme}://${encodeURIComponent(user)}@${hostPort(host, port)}/${encodeURIComponent(database)}${prefix === DEFAULT_PREFIX ? '' : `?tablePrefix=${prefix}`}`
   // read here, not kept in `options`: only the pool's private field holds the password
   const password = url.password
   return {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg'
-import { ConfigError, StoreError } from '../../core/errors.js'
+import { ConfigError } from '../../core/errors.js'
 import { now } from '../../core/ids.js'
 import type { Dialect } from '../sql/dialect.js'
 import { driveAsync, type AsyncExecutor } from '../sql/executor.js'
 import type { SqlPlan, SqlResult } from '../sql/plans.js'
 import type { Row } from '../sql/rows.js'
 import type { SqlStep } from '../sql/statements.js'
-import { describeTarget, isConnectionError, toStoreError, type PostgresTarget } from './errors.js'
+import { isConnectionError, toStoreError, type PostgresTarget } from './errors.js'
 import { preparePlan } from './migrations.js'
 
 /** Everything a pool needs; the password is kept apart so that no printable object holds it. */
@@ -125,10 +125,9 @@ export class PostgresPool implements AsyncExecutor {
    * @throws StoreUnavailableError when the connection fails or is lost, or the server aborts the
    *   transaction on a conflict (deadlock, serialization failure): the caller may run it again.
    * @throws ConfigError when the login is refused or the database does not exist.
-   * @throws StoreError `STORE_FAILED` when the server refuses a statement; `STORE_CLOSED` after `close()`.
+   * @throws StoreError `STORE_FAILED` when the server refuses a statement.
    */
   async run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T> {
-    if (this.#closed) throw new StoreError('STORE_CLOSED', `the store of ${describeTarget(this.#target)} is closed`)
     let client: PoolClient
     try {
       client = await this.#pool.connect()

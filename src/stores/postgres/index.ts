@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
+import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore } from '../sql/executor.js'
 import { checkIdentifier } from '../sql/identifiers.js'
@@ -57,7 +58,7 @@ function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOption
     dialect: postgresDialect(schema),
   }
   const { host, port, database } = options.target
-  const description = `postgresql://${encodeURIComponent(user)}@${host.includes(':') ? `[${host}]` : host}:${port}/${encodeURIComponent(database)}?schema=${schema}`
+  const description = `postgresql://${encodeURIComponent(user)}@${hostPort(host, port)}/${encodeURIComponent(database)}?schema=${schema}`
   // read here, not kept in `options`: only the pool's private field holds the password
   const password = url.password
   return {

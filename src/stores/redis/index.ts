@@ -2,6 +2,7 @@ import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
 import type { Backend, Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
+import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { RedisConnection, RedisTarget } from './driver.js'
 import { DEFAULT_KEY_PREFIX, RedisKeys, checkKeyPrefix } from './keys.js'
@@ -75,7 +76,7 @@ function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): B
     password: url.password,
   })
   return {
-    description: `${url.scheme}://${host.includes(':') ? `[${host}]` : host}:${target.port}/${target.db}`,
+    description: `${url.scheme}://${hostPort(host, target.port)}/${target.db}`,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
     threads: { sync: 'bridge' },

@@ -31,7 +31,7 @@ function historyItems<T extends Message | ToolCall>(reply: unknown, query: Histo
  * commands or one MULTI, each O(log n + items read).
  *
  * @throws StoreUnavailableError when Redis cannot be reached (the core retries it).
- * @throws StoreError `STORE_FAILED` when Redis refuses a command, `STORE_CLOSED` after `close()`.
+ * @throws StoreError `STORE_FAILED` when Redis refuses a command.
  */
 export class RedisStore implements Store {
   readonly #connection: RedisConnection
@@ -45,13 +45,8 @@ export class RedisStore implements Store {
     this.#where = where
   }
 
-  #open(): RedisConnection {
-    if (this.#closed) throw new StoreError('STORE_CLOSED', `${this.#where} store is closed`)
-    return this.#connection
-  }
-
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
-    const connection = this.#open()
+    const connection = this.#connection
     if (ops.length === 0) return []
     const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap(encodeOp)])
     if (!Array.isArray(reply) || reply.length !== ops.length || !reply.every((seq): seq is number => typeof seq === 'number')) {
@@ -61,12 +56,12 @@ export class RedisStore implements Store {
   }
 
   async getSession(sessionId: string): Promise<Session | null> {
-    const reply = await this.#open().command('HGETALL', this.#keys.session(sessionId))
+    const reply = await this.#connection.command('HGETALL', this.#keys.session(sessionId))
     return toSession(toFields(reply, this.#where), this.#where)
   }
 
   async listSessions(query: SessionListing): Promise<Page<Session>> {
-    const connection = this.#open()
+    const connection = this.#connection
     const cursor = query.cursor ? decodeCursor(query.cursor) : null
     const upper = cursor === null ? '+' : `(${listingMember(cursor.createdAt, cursor.id)}`
     const index = this.#keys.listing(query.userId, query.agentId)
@@ -79,18 +74,18 @@ export class RedisStore implements Store {
   }
 
   async getMessages(sessionId: string, query: HistoryQuery): Promise<readonly Message[]> {
-    const reply = await this.#open().command(...historyRange(this.#keys.messages(sessionId), query))
+    const reply = await this.#connection.command(...historyRange(this.#keys.messages(sessionId), query))
     return historyItems<Message>(reply, query, this.#where)
   }
 
   async getToolCalls(sessionId: string, query: HistoryQuery): Promise<readonly ToolCall[]> {
-    const reply = await this.#open().command(...historyRange(this.#keys.toolCalls(sessionId), query))
+    const reply = await this.#connection.command(...historyRange(this.#keys.toolCalls(sessionId), query))
     return historyItems<ToolCall>(reply, query, this.#where)
   }
 
   /** Both histories over the range (each limited to the last N) in one MULTI, merged by seq. */
   async getTimeline(sessionId: string, query: HistoryQuery): Promise<readonly TimelineItem[]> {
-    const [messages, toolCalls] = await this.#open().transaction([
+    const [messages, toolCalls] = await this.#connection.transaction([
       historyRange(this.#keys.messages(sessionId), query),
       historyRange(this.#keys.toolCalls(sessionId), query),
     ])
@@ -98,11 +93,11 @@ export class RedisStore implements Store {
   }
 
   async getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
-    return toAgentStates(await this.#open().command('HGETALL', this.#keys.agentStates(sessionId)), this.#where)
+    return toAgentStates(await this.#connection.command('HGETALL', this.#keys.agentStates(sessionId)), this.#where)
   }
 
   async deleteSession(sessionId: string): Promise<boolean> {
-    return (await this.#open().script(DELETE_SCRIPT, [this.#keys.prefix, sessionId])) === 1
+    return (await this.#connection.script(DELETE_SCRIPT, [this.#keys.prefix, sessionId])) === 1
   }
 
   async close(): Promise<void> {
