@@ -12,7 +12,7 @@ export {
   AgentDBError, ConfigError, StoreError, StoreUnavailableError, ValidationError, type ErrorCode,
 } from './core/errors.js'
 export type {
-  AgentState, AgentStatus, HistoryQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session,
+  AgentState, AgentStatus, HistoryQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
   TimelineItem, ToolCall,
 } from './core/records.js'
 export type { Capabilities, SessionListing } from './core/store.js'

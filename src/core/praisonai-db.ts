@@ -6,7 +6,7 @@ import {
 } from './hook-args.js'
 import { StoreModule } from './offload/threads.js'
 import type {
-  AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
 } from './records.js'
 import { StoreRuntime } from './runtime.js'
 import type { Backend, SessionListing } from './store.js'
@@ -309,6 +309,20 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   /** Deletes a session with all its messages, tool calls and agent states (writes made before it included); false if there was none. */
   deleteSession(sessionId: string): Promise<boolean> {
     return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.deleteSession(id), true) })
+  }
+
+  /**
+   * What the store runs with, read back from its connection rather than from the options:
+   * the newest applied migration and settings such as SQLite's `journalMode`, `synchronous`
+   * and `busyTimeoutMs`, or the server's version. The async surface's connection answers.
+   */
+  storeInfo(): Promise<StoreInfo> {
+    return this.#runtime.read((s) => s.info())
+  }
+
+  /** Synchronous `storeInfo`: the sync surface's connection answers. */
+  storeInfoSync(): StoreInfo {
+    return this.#runtime.readSync((s) => s.info())
   }
 
   /** Synchronous `getSession`. */

@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
 } from './records.js'
 
 /** A message before its store assigns `seq`. */
@@ -56,6 +56,8 @@ export interface StoreMethods {
   getTimeline(sessionId: string, query: HistoryQuery): readonly TimelineItem[]
   getAgentStates(sessionId: string): readonly AgentState[]
   deleteSession(sessionId: string): boolean
+  /** What the store runs with, read back from its connection. */
+  info(): StoreInfo
   close(): void
 }
 
@@ -124,6 +126,7 @@ export function inlineStore(sync: SyncStore): Store {
     getTimeline: (id, query) => settle(() => sync.getTimeline(id, query)),
     getAgentStates: (id) => settle(() => sync.getAgentStates(id)),
     deleteSession: (id) => settle(() => sync.deleteSession(id)),
+    info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
   }
 }
@@ -146,6 +149,7 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       getTimeline: (id, query) => store.getTimeline(id, query),
       getAgentStates: (id) => store.getAgentStates(id),
       deleteSession: (id) => store.deleteSession(id),
+      info: () => store.info(),
       close: () => {
         if (released) return
         released = true

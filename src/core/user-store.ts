@@ -1,6 +1,6 @@
 import { ConfigError, StoreError, quote } from './errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
 } from './records.js'
 import { mergeTimeline } from './timeline.js'
 import type { Backend, SessionListing, Store, SyncStore, WriteOp, WriteResult } from './store.js'
@@ -181,6 +181,7 @@ export function adaptUserStore(store: UserStore): Backend {
       ? await callAsync('getTimeline', [sessionId, query]) as readonly TimelineItem[]
       : mergeTimeline(await callAsync('getMessages', [sessionId, query]) as readonly Message[], await callAsync('getToolCalls', [sessionId, query]) as readonly ToolCall[], query)
 
+  const userInfo: StoreInfo = { backend: description, schemaVersion: null, settings: {} }
   const syncStore: SyncStore = {
     write(ops: readonly WriteOp[]): WriteResult {
       const known = new Map<string, number>()
@@ -198,6 +199,7 @@ export function adaptUserStore(store: UserStore): Backend {
     getToolCalls: (id, query) => callSync('getToolCalls', [id, query]) as readonly ToolCall[],
     getTimeline: timelineSync,
     getAgentStates: (id) => callSync('getAgentStates', [id]) as readonly AgentState[],
+    info: () => userInfo,
     deleteSession: (id) => {
       lastSeq.delete(id)
       return callSync('deleteSession', [id]) as boolean
@@ -223,6 +225,7 @@ export function adaptUserStore(store: UserStore): Backend {
     getToolCalls: async (id, query) => await callAsync('getToolCalls', [id, query]) as readonly ToolCall[],
     getTimeline: timelineAsync,
     getAgentStates: async (id) => await callAsync('getAgentStates', [id]) as readonly AgentState[],
+    info: () => Promise.resolve(userInfo),
     deleteSession: async (id) => {
       lastSeq.delete(id)
       return await callAsync('deleteSession', [id]) as boolean

@@ -65,6 +65,7 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'getTimeline': return store.getTimeline(...request.args)
     case 'getAgentStates': return store.getAgentStates(...request.args)
     case 'deleteSession': return store.deleteSession(...request.args)
+    case 'info': return store.info()
     case 'close': return store.close()
   }
 }

@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
 } from '../records.js'
 import type { SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
@@ -66,6 +66,10 @@ class WorkerStore implements Store {
 
   deleteSession(sessionId: string): Promise<boolean> {
     return this.#call({ method: 'deleteSession', args: [sessionId] }) as Promise<boolean>
+  }
+
+  info(): Promise<StoreInfo> {
+    return this.#call({ method: 'info', args: [] }) as Promise<StoreInfo>
   }
 
   /** Closes the store in its thread; ends the thread if it was this store's own. */

@@ -173,6 +173,7 @@ function memoryStore(data: MemoryData): SyncStore {
     },
     getAgentStates: (id) => [...(data.sessions.get(id)?.agents.values() ?? [])],
     deleteSession: (id) => data.delete(id),
+    info: () => ({ backend: 'memory', schemaVersion: null, settings: {} }),
     close: () => undefined,
   }
 }

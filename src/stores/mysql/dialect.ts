@@ -64,6 +64,9 @@ export function mysqlDialect(prefix: string): Dialect {
     name: 'mysql',
     maxParams: 65_535,
     hasReturning: false,
+    settings: [
+      { name: 'serverVersion', sql: 'SELECT VERSION()' },
+    ],
     ddl: { types: COLUMN_TYPES, selfCommitting: true, tableOptions: 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' },
     placeholder: () => '?',
     table,

@@ -75,6 +75,10 @@ export function postgresDialect(schema: string): Dialect {
     name: 'postgres',
     maxParams: 65_535,
     hasReturning: true,
+    settings: [
+      { name: 'serverVersion', sql: 'SHOW server_version' },
+      { name: 'synchronousCommit', sql: 'SHOW synchronous_commit' },
+    ],
     ddl: { types: COLUMN_TYPES, selfCommitting: false, tableOptions: '' },
     placeholder: (index) => `$${index}`,
     table,

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../core/records.js'
+import type { JsonValue, SettingValue } from '../../core/records.js'
 import type { LogicalType, TableDescription } from './schema.js'
 import type { RecordTableName } from './tables.js'
 
@@ -22,6 +22,13 @@ export interface DdlDialect {
   readonly tableOptions: string
 }
 
+/** One setting read back by `info()`, and how its raw value reads (SQLite's `synchronous` is a number). */
+export interface SettingQuery {
+  readonly name: string
+  readonly sql: string
+  readonly read?: (raw: unknown) => SettingValue
+}
+
 /** An upsert's `SET` list, written with `existing(col)` and `incoming(col)` to name the two rows. */
 export type Assignments = (existing: (col: string) => string, incoming: (col: string) => string) => string
 
@@ -36,6 +43,8 @@ export interface Dialect {
   /** Whether `UPDATE`/`INSERT … ON CONFLICT` can `RETURNING` rows. */
   readonly hasReturning: boolean
   readonly ddl: DdlDialect
+  /** Settings `info()` reads back from the connection: each statement answers one row, the value first. */
+  readonly settings: readonly SettingQuery[]
   /** The bind placeholder of the 1-based `index`th parameter: `?` or `$1`. */
   placeholder(index: number): string
   /** The quoted, qualified (schema or prefix) name of a table. */

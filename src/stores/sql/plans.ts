@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Session, SettingValue, StoreInfo, TimelineItem, ToolCall,
 } from '../../core/records.js'
 import type { SessionListing, SessionSeed, WriteOp, WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
@@ -154,4 +154,17 @@ export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boole
   for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }
   const { changes } = yield { sql: sql.deleteBySession(d, 'sessions'), params: [d.toText(sessionId)] }
   return changes > 0
+}
+
+/** The newest applied migration and the dialect's settings, read from the connection. */
+export function* infoPlan(d: Dialect): SqlPlan<StoreInfo> {
+  const { rows } = yield { sql: `SELECT MAX(version) AS version FROM ${d.table('schema_version')}`, params: [] }
+  const version = rows[0]?.['version']
+  const settings: Record<string, SettingValue> = {}
+  for (const setting of d.settings) {
+    const answer = (yield { sql: setting.sql, params: [] }).rows[0]
+    const raw = answer === undefined ? null : Object.values(answer)[0]
+    settings[setting.name] = setting.read ? setting.read(raw) : raw === null || raw === undefined ? null : String(raw)
+  }
+  return { backend: d.name, schemaVersion: version === null || version === undefined ? null : Number(version), settings }
 }
