@@ -58,6 +58,8 @@ describe('the npm package', { timeout: 240_000 }, () => {
     assert.deepEqual(entries.filter((e) => /^(test|build|src|bench|examples)\//.test(e)), [])
     assert.ok(!entries.includes('dist/deleted-module.js'), 'a stale dist/ file is not shipped')
     assert.deepEqual(entries.filter((e) => e.endsWith('.db') || e.includes('node_modules')), [])
+    assert.ok(entries.includes('LICENSE'), 'the license ships')
+    assert.deepEqual(entries.filter((e) => e.endsWith('.map')), [], 'no source maps pointing at sources that are not shipped')
   })
 
   it('runs the quick start from an empty project that installed the tarball', () => {
