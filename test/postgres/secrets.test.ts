@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { PraisonAIDB, StoreError, StoreUnavailableError } from '../../src/index.js'
+import { PraisonAIDB, StoreError } from '../../src/index.js'
 import { closedPort } from '../support/ports.js'
-import { assertHidden, runLeakChild, SECRET, thrown } from '../support/secrets.js'
+import { assertHidden, checkRefusedConnection, runLeakChild, SECRET, thrown } from '../support/secrets.js'
 import { dropSchemas, PG_URL, withAdmin } from './admin.js'
 
 const suffix = randomBytes(5).toString('hex')
@@ -30,16 +30,7 @@ describe('postgres: the password of the URL shows nowhere', () => {
     await withAdmin((admin) => admin.query(`DROP ROLE IF EXISTS "${role}"`))
   })
 
-  it('in a refused connection, async and through the sync bridge', async () => {
-    const port = await closedPort()
-    using db = new PraisonAIDB(`postgresql://postgres:${SECRET}@127.0.0.1:${port}/test`, { retryDeadlineMs: 100 })
-    for (const use of [() => db.aonUserMessage('s', 'x'), () => db.getMessages('s'), () => db.onUserMessage('s', 'x'), () => db.getMessagesSync('s')]) {
-      const error = await thrown(use)
-      assert.ok(error instanceof StoreUnavailableError, String(error))
-      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
-      assertHidden(SECRET, error, db)
-    }
-  })
+  it('in a refused connection, async and through the sync bridge', () => checkRefusedConnection((port) => `postgresql://postgres:${SECRET}@127.0.0.1:${port}/test`))
 
   it('in a StoreError for a statement the server refuses (no INSERT privilege), async and through the sync bridge', async () => {
     using db = new PraisonAIDB(readerUrl, { retryDeadlineMs: 100 })

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
-import type { PraisonAIDB } from '../../src/index.js'
+import { PraisonAIDB, StoreUnavailableError } from '../../src/index.js'
+import { closedPort } from './ports.js'
 
 /** A password that appears nowhere by chance, for URLs whose leaks a test looks for. */
 export const SECRET = 'S3cr3t-pw-XYZ'
@@ -50,4 +51,20 @@ export async function runLeakChild(url: string, scenario: string, expectedErrors
   const reported = output.text.match(/^caught /gm)?.length ?? 0
   assert.equal(reported, expectedErrors, `the child hit ${reported} errors, expected ${expectedErrors}:\n${output.text.slice(-3000)}`)
   return output.text
+}
+
+/**
+ * A store on a closed port fails every surface (async and sync, write and read) with
+ * `StoreUnavailableError` naming the address, and none of it shows `SECRET`.
+ * `urlFor(port)` is the store's URL carrying the secret.
+ */
+export async function checkRefusedConnection(urlFor: (port: number) => string): Promise<void> {
+  const port = await closedPort()
+  using db = new PraisonAIDB(urlFor(port), { retryDeadlineMs: 100 })
+  for (const use of [() => db.aonUserMessage('s', 'x'), () => db.getMessages('s'), () => db.onUserMessage('s', 'x'), () => db.getMessagesSync('s')]) {
+    const error = await thrown(use)
+    assert.ok(error instanceof StoreUnavailableError, String(error))
+    assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
+    assertHidden(SECRET, error, db)
+  }
 }
