@@ -6,6 +6,7 @@ import { deleteCommand } from './commands/delete.js'
 import { migrateCommand } from './commands/migrate.js'
 import { sessionsCommand } from './commands/sessions.js'
 import { showCommand } from './commands/show.js'
+import { viewerCommand } from './commands/viewer.js'
 
 function program(): Command {
   const root = new Command('agentdb')
@@ -15,7 +16,7 @@ function program(): Command {
     .option('--debug', 'print the stack of an error')
     .showHelpAfterError()
     .exitOverride()
-  for (const add of [sessionsCommand, showCommand, deleteCommand, migrateCommand]) add(root)
+  for (const add of [sessionsCommand, showCommand, deleteCommand, migrateCommand, viewerCommand]) add(root)
   return root
 }
 
