@@ -3,7 +3,7 @@
 // group, so a signal reaches it (and its children) and never the shared servers.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { chownSync, existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -35,6 +35,45 @@ export function canRunPrivate(kind: ServerKind): boolean {
 
 function account(user: string): { uid: number; gid: number } {
   return { uid: Number(execFileSync('id', ['-u', user]).toString().trim()), gid: Number(execFileSync('id', ['-g', user]).toString().trim()) }
+}
+
+/** `pid` and every process descended from it (PostgreSQL's backends call setsid(): a group signal misses them). */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'latin1')
+    } catch {
+      continue // the process ended while we looked
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)])
+  }
+  const tree = [pid]
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []))
+  return tree
+}
+
+/** Sends `signal` to every process of `tree`, skipping those that already ended. */
+function signalAll(tree: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of tree) {
+    try {
+      process.kill(pid, signal)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
+  }
+}
+
+/** Whether `pid` is a live process (not gone, not a zombie awaiting its parent). */
+function isAlive(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z ')
+  } catch {
+    return false
+  }
 }
 
 interface Recipe {
@@ -174,22 +213,22 @@ export class PrivateServer {
     }
   }
 
-  /** Sends `signal` to the server's process group (the server and every child it forked). */
+  /** Sends `signal` to the server and every process it forked (SIGSTOP pauses them all). */
   signal(signal: NodeJS.Signals): void {
     const pid = this.#process?.pid
     if (pid === undefined || !this.running) throw new Error(`${this.kind} is not running`)
-    process.kill(-pid, signal)
+    signalAll(processTree(pid), signal)
   }
 
-  /** SIGKILLs the server and its children (resumed first if stopped) and waits for the server's exit. */
+  /** SIGKILLs the server and every process it forked, and waits until they are gone. */
   async kill(): Promise<void> {
     const child = this.#process
     if (child === undefined || !this.running) return
     const exited = once(child, 'exit')
-    process.kill(-child.pid!, 'SIGKILL')
+    const tree = processTree(child.pid!)
+    signalAll(tree, 'SIGKILL')
     await exited
-    // children of the group (PostgreSQL backends) die with it; wait until the port is free
-    await sleep(100)
+    for (let i = 0; i < 100 && tree.some(isAlive); i++) await sleep(20)
   }
 
   async destroy(): Promise<void> {
