@@ -186,7 +186,12 @@ export class PrivateServer {
       }
     }
     const server = new PrivateServer(kind, port, dir, recipe)
-    await server.start()
+    try {
+      await server.start()
+    } catch (error) {
+      await server.destroy()
+      throw error
+    }
     return server
   }
 
