@@ -85,6 +85,7 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       persistent: conversation.capabilities.persistent && state.capabilities.persistent,
     },
     maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
+    network: conversation.network === true || state.network === true,
     open: async () => {
       const [c, s] = await Promise.all([conversation.open(), state.open()])
       return splitAsync(c, s)

@@ -95,6 +95,12 @@ export interface Backend {
    */
   readonly groupCommit?: boolean
   /**
+   * True for a store across a network: a reply may never come (a paused server, a silent
+   * network), so the runtime bounds each attempt by what is left of `retryDeadlineMs`. A local
+   * store bounds its own waits (SQLite's busy timeout).
+   */
+  readonly network?: boolean
+  /**
    * Where the surfaces run when not on the calling thread. `async: 'sync'`: the async surface
    * runs `openSync()` in a worker thread (a synchronous driver must not block the event loop).
    * `sync: 'bridge'`: the sync surface runs `open()` in a worker and blocks on its answers.

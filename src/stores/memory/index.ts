@@ -28,7 +28,8 @@ function frozenCopy<T extends JsonValue>(value: T): T {
   const copy: Record<string, JsonValue> = {}
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, JsonValue | undefined>)[key]
-    if (child !== undefined) copy[key] = frozenCopy(child)
+    // a key named __proto__ is data, as in every other store, never the copy's prototype
+    if (child !== undefined) Object.defineProperty(copy, key, { value: frozenCopy(child), enumerable: true, writable: true, configurable: true })
   }
   return Object.freeze(copy) as T
 }

@@ -73,6 +73,7 @@ function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOption
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 10_000,
     threads: { sync: 'bridge' },
+    network: true,
     open: async (): Promise<Store> => {
       const pool = await PostgresPool.open(options, password)
       return asyncSqlStore(options.dialect, pool, postgresWrite)
