@@ -78,6 +78,20 @@ export type TimelineItem =
   | { readonly kind: 'message'; readonly seq: number; readonly message: Message }
   | { readonly kind: 'toolCall'; readonly seq: number; readonly toolCall: ToolCall }
 
+/** A setting value a store reports. */
+export type SettingValue = string | number | boolean | null
+
+/**
+ * What a store runs with, read back from its connection (not from the options given): the
+ * schema version its migrations reached and settings such as SQLite's `synchronous`.
+ */
+export interface StoreInfo {
+  readonly backend: string
+  /** The newest migration applied; null where a store has none (memory, user stores). */
+  readonly schemaVersion: number | null
+  readonly settings: Readonly<Record<string, SettingValue>>
+}
+
 /** One page of a listing; pass `nextCursor` back to get the next page (null: no more). */
 export interface Page<T> {
   readonly items: readonly T[]

@@ -1,7 +1,15 @@
 import { ConfigError } from './errors.js'
+import type { SettingValue, StoreInfo } from './records.js'
 import type { Backend, Store, SyncStore, WriteOp } from './store.js'
 
 const isState = (op: WriteOp): boolean => op.type === 'agentState'
+
+/** The conversation store's info, with the state store's settings under `state.`. */
+function combinedInfo(conversation: StoreInfo, state: StoreInfo): StoreInfo {
+  const settings: Record<string, SettingValue> = { ...conversation.settings, 'state.backend': state.backend, 'state.schemaVersion': state.schemaVersion }
+  for (const [name, value] of Object.entries(state.settings)) settings[`state.${name}`] = value
+  return { ...conversation, settings }
+}
 
 function splitAsync(conversation: Store, state: Store): Store {
   return {
@@ -19,6 +27,10 @@ function splitAsync(conversation: Store, state: Store): Store {
       return seqs
     },
     getAgentStates: (id) => state.getAgentStates(id),
+    async info() {
+      const [c, s] = await Promise.all([conversation.info(), state.info()])
+      return combinedInfo(c, s)
+    },
     async deleteSession(id) {
       const [a, b] = await Promise.all([conversation.deleteSession(id), state.deleteSession(id)])
       return a || b
@@ -45,6 +57,7 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
       return seqs
     },
     getAgentStates: (id) => state.getAgentStates(id),
+    info: () => combinedInfo(conversation.info(), state.info()),
     deleteSession: (id) => {
       // both sides, always: a short-circuit would leave the state side behind
       const deletedConversation = conversation.deleteSession(id)

@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, Session, Span, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall,
   Trace, TraceQuery,
 } from './records.js'
 
@@ -81,6 +81,8 @@ export interface StoreMethods {
   getTraces(query: TraceQuery): readonly Trace[]
   /** Deletes a session with everything that belongs to it: messages, tool calls, agent states, runs, traces, spans. */
   deleteSession(sessionId: string): boolean
+  /** What the store runs with, read back from its connection. */
+  info(): StoreInfo
   close(): void
 }
 
@@ -151,6 +153,7 @@ export function inlineStore(sync: SyncStore): Store {
     getRuns: (id, query) => settle(() => sync.getRuns(id, query)),
     getTraces: (query) => settle(() => sync.getTraces(query)),
     deleteSession: (id) => settle(() => sync.deleteSession(id)),
+    info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
   }
 }
@@ -175,6 +178,7 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       getRuns: (id, query) => store.getRuns(id, query),
       getTraces: (query) => store.getTraces(query),
       deleteSession: (id) => store.deleteSession(id),
+      info: () => store.info(),
       close: () => {
         if (released) return
         released = true

@@ -1,6 +1,6 @@
 import { ConfigError, StoreError, quote } from './errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, Span, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
 import { mergeTimeline } from './timeline.js'
 import type { Backend, SessionListing, Store, SyncStore, TraceRecord, WriteOp, WriteResult } from './store.js'
@@ -198,6 +198,7 @@ export function adaptUserStore(store: UserStore): Backend {
       ? await callAsync('getTimeline', [sessionId, query]) as readonly TimelineItem[]
       : mergeTimeline(await callAsync('getMessages', [sessionId, query]) as readonly Message[], await callAsync('getToolCalls', [sessionId, query]) as readonly ToolCall[], query)
 
+  const userInfo: StoreInfo = { backend: description, schemaVersion: null, settings: {} }
   const syncStore: SyncStore = {
     write(ops: readonly WriteOp[]): WriteResult {
       const known = new Map<string, number>()
@@ -217,6 +218,7 @@ export function adaptUserStore(store: UserStore): Backend {
     getAgentStates: (id) => callSync('getAgentStates', [id]) as readonly AgentState[],
     getRuns: (id, query) => callSync('getRuns', [id, query]) as readonly Run[],
     getTraces: (query) => callSync('getTraces', [query]) as readonly Trace[],
+    info: () => userInfo,
     deleteSession: (id) => {
       lastSeq.delete(id)
       return callSync('deleteSession', [id]) as boolean
@@ -244,6 +246,7 @@ export function adaptUserStore(store: UserStore): Backend {
     getAgentStates: async (id) => await callAsync('getAgentStates', [id]) as readonly AgentState[],
     getRuns: async (id, query) => await callAsync('getRuns', [id, query]) as readonly Run[],
     getTraces: async (query) => await callAsync('getTraces', [query]) as readonly Trace[],
+    info: () => Promise.resolve(userInfo),
     deleteSession: async (id) => {
       lastSeq.delete(id)
       return await callAsync('deleteSession', [id]) as boolean

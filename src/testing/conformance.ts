@@ -115,6 +115,14 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
       assert.deepEqual({ ...db.capabilities }, { ...caps })
     })
 
+    it('reports what it runs with (storeInfo), read back from the store', async () => {
+      const db = await fresh()
+      const info = await db.storeInfo()
+      assert.equal(typeof info.backend, 'string')
+      assert.ok(info.schemaVersion === null || (Number.isSafeInteger(info.schemaVersion) && info.schemaVersion >= 1), `schemaVersion ${String(info.schemaVersion)}`)
+      if (caps.syncSurface) assert.deepEqual(db.storeInfoSync().schemaVersion, info.schemaVersion)
+    })
+
     it('persists the complete async lifecycle in call order', async () => {
       const db = await fresh()
       const s = uid('life')

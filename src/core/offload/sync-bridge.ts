@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
 import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
@@ -100,6 +100,10 @@ class SyncBridge implements SyncStore {
 
   deleteSession(sessionId: string): boolean {
     return this.#call({ method: 'deleteSession', args: [sessionId] }) as boolean
+  }
+
+  info(): StoreInfo {
+    return this.#call({ method: 'info', args: [] }) as StoreInfo
   }
 
   /** Closes the store in the worker (blocking), then ends the worker. */

@@ -67,6 +67,7 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'getRuns': return store.getRuns(...request.args)
     case 'getTraces': return store.getTraces(...request.args)
     case 'deleteSession': return store.deleteSession(...request.args)
+    case 'info': return store.info()
     case 'close': return store.close()
   }
 }

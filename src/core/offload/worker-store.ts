@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
@@ -74,6 +74,10 @@ class WorkerStore implements Store {
 
   deleteSession(sessionId: string): Promise<boolean> {
     return this.#call({ method: 'deleteSession', args: [sessionId] }) as Promise<boolean>
+  }
+
+  info(): Promise<StoreInfo> {
+    return this.#call({ method: 'info', args: [] }) as Promise<StoreInfo>
   }
 
   /** Closes the store in its thread; ends the thread if it was this store's own. */

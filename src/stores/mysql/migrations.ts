@@ -1,10 +1,8 @@
 import type { Dialect } from '../sql/dialect.js'
 import type { Migration } from '../sql/migrate.js'
 
-// Keys (ids, user/agent ids, agent names) are VARBINARY: compared byte for byte, so "A" ≠ "a"
-// and "x" ≠ "x ". utf8mb4_bin would not do: it is a PAD SPACE collation, under which a primary
-// key holding "x" refuses "x ". 765 bytes hold any 255 UTF-16 code units as UTF-8 (at most 3
-// bytes each), and the widest key, agent_states' (765 x 3), stays under InnoDB's 3072 bytes.
+// The types of migration 1 (why keys are VARBINARY: see the dialect's COLUMN_TYPES, which new
+// tables are rendered with). Frozen with it: never edit.
 const KEY = 'VARBINARY(765)'
 const TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
 const SHORT = 'VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
@@ -12,7 +10,10 @@ const TIME = 'DATETIME(3)'
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
 
 /**
- * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped.
+ * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped
+ * (test/sql/schema.test.ts pins their text and checks the result against `sql/tables.ts`).
+ * Migration 1 is literal SQL; a later one renders a table it introduces with `createTable`
+ * (the rules are in `sql/schema.ts`).
  * MySQL commits each DDL statement on its own, so statements are written to be re-runnable
  * (`IF NOT EXISTS`, indexes inside `CREATE TABLE`): a process killed halfway through a
  * migration leaves a schema the next open completes.

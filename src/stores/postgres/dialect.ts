@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../core/records.js'
 import type { Dialect, TableName } from '../sql/dialect.js'
+import { columnList, type LogicalType } from '../sql/schema.js'
 
 /**
  * PostgreSQL `text` and `jsonb` refuse U+0000, so strings are stored with a reversible
@@ -49,6 +50,17 @@ function fromTimestamp(value: unknown): string {
   return new Date(String(value)).toISOString()
 }
 
+/** The PostgreSQL type of each logical type, as migration 1 wrote them; also the element type of `unnest`'s arrays. */
+export const POSTGRES_TYPES: { readonly [T in LogicalType]: string } = {
+  key: 'text', label: 'text', text: 'text', json: 'jsonb', jsonObject: 'jsonb', timestamp: 'timestamptz', integer: 'bigint', real: 'double precision', enum: 'text',
+}
+
+/**
+ * Column types: keys compare byte-wise (`COLLATE "C"`), so ordering does not depend on the
+ * server's locale and the listing cursor `(created_at, id)` matches the index order.
+ */
+const COLUMN_TYPES: { readonly [T in LogicalType]: string } = { ...POSTGRES_TYPES, key: 'text COLLATE "C"' }
+
 /** Double-quotes an identifier already checked by `checkIdentifier`. */
 export const quoteIdentifier = (name: string): string => `"${name}"`
 
@@ -63,13 +75,18 @@ export function postgresDialect(schema: string): Dialect {
     name: 'postgres',
     maxParams: 65_535,
     hasReturning: true,
+    settings: [
+      { name: 'serverVersion', sql: 'SHOW server_version' },
+      { name: 'synchronousCommit', sql: 'SHOW synchronous_commit' },
+    ],
+    ddl: { types: COLUMN_TYPES, selfCommitting: false, tableOptions: '' },
     placeholder: (index) => `$${index}`,
     table,
     // CREATE INDEX takes a bare name: the index lives in its table's schema
     index: (name) => quoteIdentifier(name),
-    insertIgnoring: (name, columns, values) => `INSERT INTO ${table(name)} (${columns.join(', ')}) VALUES ${values} ON CONFLICT (id) DO NOTHING`,
-    upsert: (name, columns, values, conflict, assignments) =>
-      `INSERT INTO ${table(name)} AS t (${columns.join(', ')}) VALUES ${values} ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${assignments((c) => `t.${c}`, (c) => `EXCLUDED.${c}`)}`,
+    insertIgnoring: (into, rows) => `INSERT INTO ${table(into.name)} (${columnList(into)}) ${rows} ON CONFLICT (${into.primaryKey.join(', ')}) DO NOTHING`,
+    upsert: (into, rows, assignments) =>
+      `INSERT INTO ${table(into.name)} AS t (${columnList(into)}) ${rows} ON CONFLICT (${into.primaryKey.join(', ')}) DO UPDATE SET ${assignments((c) => `t.${c}`, (c) => `EXCLUDED.${c}`)}`,
     toTime: (iso) => iso,
     fromTime: fromTimestamp,
     toJson: toJsonText,

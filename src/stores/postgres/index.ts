@@ -4,7 +4,8 @@ import type { Backend, Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
-import { asyncSqlStore } from '../sql/executor.js'
+import { asyncSqlStore, type WriteChoice } from '../sql/executor.js'
+import { writePlan } from '../sql/plans.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { postgresDialect } from './dialect.js'
 import { PostgresPool, type PostgresPoolOptions } from './driver.js'
@@ -38,6 +39,12 @@ function readApplicationName(reader: OptionReader<PostgresOptions>): string {
   return name
 }
 
+/** Batches without agent state (nearly all) go as one statement, outside BEGIN/COMMIT. */
+const postgresWrite: WriteChoice = (d, ops) =>
+  ops.some((op) => op.type === 'agentState')
+    ? { plan: writePlan(d, ops), transactional: true }
+    : { plan: singleStatementWritePlan(d, ops), transactional: false }
+
 /**
  * The PostgreSQL backend (`postgres://` and `postgresql://`), on a node-postgres pool.
  * The URL gives host (default `localhost`), port (5432), user (`postgres`), password and
@@ -68,11 +75,7 @@ function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOption
     threads: { sync: 'bridge' },
     open: async (): Promise<Store> => {
       const pool = await PostgresPool.open(options, password)
-      const store = asyncSqlStore(options.dialect, pool)
-      // Batches without agent state (nearly all) go as one statement, outside BEGIN/COMMIT.
-      const write: Store['write'] = (ops) =>
-        ops.some((op) => op.type === 'agentState') ? store.write(ops) : pool.run(singleStatementWritePlan(options.dialect, ops), false)
-      return { ...store, write }
+      return asyncSqlStore(options.dialect, pool, postgresWrite)
     },
   }
 }

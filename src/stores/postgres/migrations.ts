@@ -7,7 +7,10 @@ import { quoteIdentifier } from './dialect.js'
 const LOCK_CLASS = 0x61676462
 
 /**
- * PostgreSQL schema, oldest first. Add a migration; never edit one that has shipped.
+ * PostgreSQL schema, oldest first. Add a migration; never edit one that has shipped
+ * (test/sql/schema.test.ts pins their text and checks the result against `sql/tables.ts`).
+ * Migration 1 is literal SQL; a later one renders a table it introduces with `createTable`
+ * (the rules are in `sql/schema.ts`).
  * Keys compare byte-wise (`COLLATE "C"`): ordering does not depend on the server's locale,
  * and the listing cursor `(created_at, id)` matches the index order.
  */

@@ -1,17 +1,16 @@
 import type { WriteOp, WriteResult } from '../../core/store.js'
-import type { Dialect } from '../sql/dialect.js'
+import type { DescribedTable, Dialect } from '../sql/dialect.js'
 import { collectSessions, type SqlPlan } from '../sql/plans.js'
 import { messageParams, sessionParams, toolCallParams } from '../sql/rows.js'
-import { MESSAGE_COLUMNS, SESSION_COLUMNS, TOOL_CALL_COLUMNS } from '../sql/statements.js'
+import { columnList } from '../sql/schema.js'
+import { upsertSessionsFrom } from '../sql/statements.js'
+import { MESSAGES, SESSIONS, TOOL_CALLS } from '../sql/tables.js'
+import { POSTGRES_TYPES } from './dialect.js'
 
-/** PostgreSQL types of the columns, in the order of the shared column lists, for `unnest` casts. */
-const SESSION_TYPES = ['text', 'text', 'text', 'text', 'jsonb', 'timestamptz', 'timestamptz', 'timestamptz', 'int8'] as const
-const MESSAGE_TYPES = ['text', 'text', 'int8', 'text', 'text', 'jsonb', 'timestamptz', 'text'] as const
-const TOOL_CALL_TYPES = ['text', 'text', 'int8', 'text', 'jsonb', 'jsonb', 'text', 'float8', 'jsonb', 'timestamptz', 'text'] as const
-
-/** `unnest($n::type[], …) AS alias(columns)`, numbering parameters from `first`. */
-function unnest(alias: string, columns: readonly string[], types: readonly string[], first: number): string {
-  return `unnest(${types.map((type, i) => `$${first + i}::${type}[]`).join(', ')}) AS ${alias}(${columns.join(', ')})`
+/** `unnest($n::type[], …) AS u(columns)`: one array parameter per column of `table`, numbered from `first`. */
+function unnest(table: DescribedTable, first: number): string {
+  const arrays = table.columns.map((column, i) => `$${first + i}::${POSTGRES_TYPES[column.type]}[]`)
+  return `unnest(${arrays.join(', ')}) AS u(${columnList(table)})`
 }
 
 /** Rows to one array per column (what `unnest` binds). */
@@ -31,23 +30,15 @@ function columnsOf(rows: readonly unknown[][], width: number): unknown[][] {
  * `last_seq` minus that.
  */
 function batchStatement(d: Dialect): string {
-  const [sessionsTable, messagesTable, toolCallsTable] = [d.table('sessions'), d.table('messages'), d.table('tool_calls')]
-  const sessions = SESSION_COLUMNS.join(', ')
-  const m = MESSAGE_COLUMNS
-  const t = TOOL_CALL_COLUMNS
-  const pick = (columns: readonly string[]) => columns.map((c) => (c === 'seq' ? 's.last_seq - u.seq' : `u.${c}`)).join(', ')
-  const first = SESSION_TYPES.length + 1
+  const withSeq = (table: DescribedTable) => table.columns.map((c) => (c.name === 'seq' ? 's.last_seq - u.seq' : `u.${c.name}`)).join(', ')
+  const messagesFirst = SESSIONS.columns.length + 1
+  const toolCallsFirst = messagesFirst + MESSAGES.columns.length
   return `WITH s AS (
-  INSERT INTO ${sessionsTable} AS t (${sessions}) SELECT * FROM ${unnest('u', SESSION_COLUMNS, SESSION_TYPES, 1)}
-  ON CONFLICT (id) DO UPDATE SET user_id = COALESCE(t.user_id, EXCLUDED.user_id), agent_id = COALESCE(t.agent_id, EXCLUDED.agent_id),
-    name = COALESCE(t.name, EXCLUDED.name), updated_at = EXCLUDED.updated_at, last_seq = t.last_seq + EXCLUDED.last_seq
-  RETURNING id, last_seq
+  ${upsertSessionsFrom(d, `SELECT * FROM ${unnest(SESSIONS, 1)}`)}
 ), m AS (
-  INSERT INTO ${messagesTable} (${m.join(', ')}) SELECT ${pick(m)} FROM ${unnest('u', m, MESSAGE_TYPES, first)} JOIN s ON s.id = u.session_id
-  ON CONFLICT (id) DO NOTHING
+  ${d.insertIgnoring(MESSAGES, `SELECT ${withSeq(MESSAGES)} FROM ${unnest(MESSAGES, messagesFirst)} JOIN s ON s.id = u.session_id`)}
 ), c AS (
-  INSERT INTO ${toolCallsTable} (${t.join(', ')}) SELECT ${pick(t)} FROM ${unnest('u', t, TOOL_CALL_TYPES, first + MESSAGE_TYPES.length)} JOIN s ON s.id = u.session_id
-  ON CONFLICT (id) DO NOTHING
+  ${d.insertIgnoring(TOOL_CALLS, `SELECT ${withSeq(TOOL_CALLS)} FROM ${unnest(TOOL_CALLS, toolCallsFirst)} JOIN s ON s.id = u.session_id`)}
 )
 SELECT id, last_seq FROM s`
 }
@@ -85,9 +76,9 @@ export function* singleStatementWritePlan(d: Dialect, ops: readonly WriteOp[]): 
     statements.set(d, statement)
   }
   const params = [
-    ...columnsOf(sessionRows, SESSION_COLUMNS.length),
-    ...columnsOf(messages, MESSAGE_COLUMNS.length),
-    ...columnsOf(toolCalls, TOOL_CALL_COLUMNS.length),
+    ...columnsOf(sessionRows, SESSIONS.columns.length),
+    ...columnsOf(messages, MESSAGES.columns.length),
+    ...columnsOf(toolCalls, TOOL_CALLS.columns.length),
   ]
   const { rows } = yield { sql: statement, params, prepare: true }
   const lastSeq = new Map<string, number>()

@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError } from '../../core/errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
 } from '../../core/records.js'
 import type { SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
@@ -98,6 +98,16 @@ export class RedisStore implements Store {
 
   async deleteSession(sessionId: string): Promise<boolean> {
     return (await this.#connection.script(DELETE_SCRIPT, [this.#keys.prefix, sessionId])) === 1
+  }
+
+  /** The key layout's version and the server's, read from Redis. */
+  async info(): Promise<StoreInfo> {
+    const [layout, server] = await Promise.all([
+      this.#connection.command('GET', this.#keys.version()),
+      this.#connection.command('INFO', 'server'),
+    ])
+    const version = /^redis_version:(.+)$/m.exec(String(server))?.[1]?.trim() ?? null
+    return { backend: 'redis', schemaVersion: layout === null ? null : Number(layout), settings: { serverVersion: version, keyPrefix: this.#keys.prefix } }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,36 @@
-import type { JsonValue } from '../../core/records.js'
+import type { JsonValue, SettingValue } from '../../core/records.js'
+import type { LogicalType, TableDescription } from './schema.js'
+import type { RecordTableName } from './tables.js'
 
-/** The tables every SQL store has. */
-export type TableName = 'sessions' | 'messages' | 'tool_calls' | 'agent_states' | 'schema_version'
+/** The tables every SQL store has: the described ones and the migrations' bookkeeping. */
+export type TableName = RecordTableName | 'schema_version'
+
+/** A described table (one of `tables.ts`, or a frozen copy of one kept by a migration). */
+export type DescribedTable = TableDescription<RecordTableName>
+
+/** How an engine spells DDL for the shared renderer (`ddl.ts`). */
+export interface DdlDialect {
+  /** The physical column type of each logical type, as it is in the frozen migrations. */
+  readonly types: { readonly [T in LogicalType]: string }
+  /**
+   * Set where every DDL statement commits on its own (MySQL): a table is then created by one
+   * statement that may run again, `CREATE TABLE IF NOT EXISTS` with its indexes inside, so a
+   * migration cut short leaves nothing the next open cannot complete.
+   */
+  readonly selfCommitting: boolean
+  /** What follows `CREATE TABLE … (…)`: engine, character set (empty where nothing does). */
+  readonly tableOptions: string
+}
+
+/** One setting read back by `info()`, and how its raw value reads (SQLite's `synchronous` is a number). */
+export interface SettingQuery {
+  readonly name: string
+  readonly sql: string
+  readonly read?: (raw: unknown) => SettingValue
+}
+
+/** An upsert's `SET` list, written with `existing(col)` and `incoming(col)` to name the two rows. */
+export type Assignments = (existing: (col: string) => string, incoming: (col: string) => string) => string
 
 /**
  * What differs between SQL engines, and only that. Every statement is written once, in
@@ -13,19 +42,25 @@ export interface Dialect {
   readonly maxParams: number
   /** Whether `UPDATE`/`INSERT … ON CONFLICT` can `RETURNING` rows. */
   readonly hasReturning: boolean
+  readonly ddl: DdlDialect
+  /** Settings `info()` reads back from the connection: each statement answers one row, the value first. */
+  readonly settings: readonly SettingQuery[]
   /** The bind placeholder of the 1-based `index`th parameter: `?` or `$1`. */
   placeholder(index: number): string
   /** The quoted, qualified (schema or prefix) name of a table. */
   table(name: TableName): string
   /** An index name, qualified as the engine wants it. */
   index(name: string): string
-  /** `INSERT … VALUES (…), (…)` that skips rows whose primary key exists. */
-  insertIgnoring(table: TableName, columns: readonly string[], values: string): string
   /**
-   * `INSERT … VALUES …` that on a primary-key conflict sets `assignments` instead. Each
-   * assignment is written with `existing(col)` and `incoming(col)` to name the two rows.
+   * `INSERT` into every column of `table` from `rows` (`VALUES …` or a `SELECT`), skipping rows
+   * whose primary key exists.
    */
-  upsert(table: TableName, columns: readonly string[], values: string, conflict: readonly string[], assignments: (existing: (col: string) => string, incoming: (col: string) => string) => string): string
+  insertIgnoring(table: DescribedTable, rows: string): string
+  /**
+   * `INSERT` into every column of `table` from `rows` (`VALUES …` or a `SELECT`) that on a
+   * primary-key conflict sets `assignments` instead.
+   */
+  upsert(table: DescribedTable, rows: string, assignments: Assignments): string
   /** Value to bind for a timestamp (ISO string in), and back. */
   toTime(iso: string): unknown
   fromTime(value: unknown): string

@@ -1,7 +1,10 @@
-import type { Store, StoreMethods, SyncStore } from '../../core/store.js'
+import type {
+  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+} from '../../core/records.js'
+import type { SessionListing, Store, SyncStore, WriteOp, WriteResult } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import {
-  deleteSessionPlan, getAgentStatesPlan, getMessagesPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
+  deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
   listSessionsPlan, writePlan, type SqlPlan, type SqlResult,
 } from './plans.js'
 import type { SqlStep } from './statements.js'
@@ -32,40 +35,83 @@ export async function driveAsync<T>(plan: SqlPlan<T>, execute: (step: SqlStep) =
   return next.value
 }
 
-type PlanMethods = Exclude<keyof StoreMethods, 'close'>
-type PlanFactories = {
-  readonly [K in PlanMethods]: (d: Dialect, ...args: Parameters<StoreMethods[K]>) => SqlPlan<ReturnType<StoreMethods[K]>>
+/** How a batch of writes runs: a plan, and whether it needs a transaction around it. */
+export interface WriteRun {
+  readonly plan: SqlPlan<WriteResult>
+  readonly transactional: boolean
 }
 
-/** Each store method as a plan; reads that issue several statements run in one transaction for a consistent view. */
-const PLANS: PlanFactories = {
-  write: writePlan,
-  getSession: getSessionPlan,
-  listSessions: listSessionsPlan,
-  getMessages: getMessagesPlan,
-  getToolCalls: getToolCallsPlan,
-  getTimeline: getTimelinePlan,
-  getAgentStates: getAgentStatesPlan,
-  deleteSession: deleteSessionPlan,
-}
-const TRANSACTIONAL: ReadonlySet<PlanMethods> = new Set(['write', 'getTimeline', 'deleteSession'])
+/** The write of a batch: the shared plan in a transaction, unless a dialect has a better one. */
+export type WriteChoice = (d: Dialect, ops: readonly WriteOp[]) => WriteRun
 
-function buildStore(d: Dialect, run: (plan: SqlPlan<unknown>, transactional: boolean) => unknown, close: () => unknown): Record<keyof StoreMethods, (...args: unknown[]) => unknown> {
-  const store: Partial<Record<keyof StoreMethods, (...args: unknown[]) => unknown>> = { close }
-  for (const key of Object.keys(PLANS) as PlanMethods[]) {
-    const factory = PLANS[key] as (d: Dialect, ...args: unknown[]) => SqlPlan<unknown>
-    const transactional = TRANSACTIONAL.has(key)
-    store[key] = (...args) => run(factory(d, ...args), transactional)
+const sharedWrite: WriteChoice = (d, ops) => ({ plan: writePlan(d, ops), transactional: true })
+
+/**
+ * The store protocol over a synchronous SQL driver: each method is its plan, run by the
+ * executor. Reads that issue several statements (timeline) run in one transaction for a
+ * consistent view; so does a delete.
+ */
+class SyncSqlStore implements SyncStore {
+  readonly #d: Dialect
+  readonly #exec: SyncExecutor
+  readonly #write: WriteChoice
+
+  constructor(d: Dialect, exec: SyncExecutor, write: WriteChoice) {
+    this.#d = d
+    this.#exec = exec
+    this.#write = write
   }
-  return store as Record<keyof StoreMethods, (...args: unknown[]) => unknown>
+
+  write(ops: readonly WriteOp[]): WriteResult {
+    const { plan, transactional } = this.#write(this.#d, ops)
+    return this.#exec.run(plan, transactional)
+  }
+
+  getSession(id: string): Session | null { return this.#exec.run(getSessionPlan(this.#d, id), false) }
+  listSessions(query: SessionListing): Page<Session> { return this.#exec.run(listSessionsPlan(this.#d, query), false) }
+  getMessages(id: string, query: HistoryQuery): readonly Message[] { return this.#exec.run(getMessagesPlan(this.#d, id, query), false) }
+  getToolCalls(id: string, query: HistoryQuery): readonly ToolCall[] { return this.#exec.run(getToolCallsPlan(this.#d, id, query), false) }
+  getTimeline(id: string, query: HistoryQuery): readonly TimelineItem[] { return this.#exec.run(getTimelinePlan(this.#d, id, query), true) }
+  getAgentStates(id: string): readonly AgentState[] { return this.#exec.run(getAgentStatesPlan(this.#d, id), false) }
+  deleteSession(id: string): boolean { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
+  info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
+  close(): void { this.#exec.close() }
+}
+
+/** `SyncSqlStore` over an asynchronous driver. */
+class AsyncSqlStore implements Store {
+  readonly #d: Dialect
+  readonly #exec: AsyncExecutor
+  readonly #write: WriteChoice
+
+  constructor(d: Dialect, exec: AsyncExecutor, write: WriteChoice) {
+    this.#d = d
+    this.#exec = exec
+    this.#write = write
+  }
+
+  write(ops: readonly WriteOp[]): Promise<WriteResult> {
+    const { plan, transactional } = this.#write(this.#d, ops)
+    return this.#exec.run(plan, transactional)
+  }
+
+  getSession(id: string): Promise<Session | null> { return this.#exec.run(getSessionPlan(this.#d, id), false) }
+  listSessions(query: SessionListing): Promise<Page<Session>> { return this.#exec.run(listSessionsPlan(this.#d, query), false) }
+  getMessages(id: string, query: HistoryQuery): Promise<readonly Message[]> { return this.#exec.run(getMessagesPlan(this.#d, id, query), false) }
+  getToolCalls(id: string, query: HistoryQuery): Promise<readonly ToolCall[]> { return this.#exec.run(getToolCallsPlan(this.#d, id, query), false) }
+  getTimeline(id: string, query: HistoryQuery): Promise<readonly TimelineItem[]> { return this.#exec.run(getTimelinePlan(this.#d, id, query), true) }
+  getAgentStates(id: string): Promise<readonly AgentState[]> { return this.#exec.run(getAgentStatesPlan(this.#d, id), false) }
+  deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
+  info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
+  close(): Promise<void> { return this.#exec.close() }
 }
 
 /** The store protocol over a synchronous SQL driver. */
-export function syncSqlStore(d: Dialect, exec: SyncExecutor): SyncStore {
-  return buildStore(d, (plan, tx) => exec.run(plan, tx), () => exec.close()) as unknown as SyncStore
+export function syncSqlStore(d: Dialect, exec: SyncExecutor, write: WriteChoice = sharedWrite): SyncStore {
+  return new SyncSqlStore(d, exec, write)
 }
 
 /** The store protocol over an asynchronous SQL driver. */
-export function asyncSqlStore(d: Dialect, exec: AsyncExecutor): Store {
-  return buildStore(d, (plan, tx) => exec.run(plan, tx), () => exec.close()) as unknown as Store
+export function asyncSqlStore(d: Dialect, exec: AsyncExecutor, write: WriteChoice = sharedWrite): Store {
+  return new AsyncSqlStore(d, exec, write)
 }

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Session, SettingValue, StoreInfo, TimelineItem, ToolCall,
 } from '../../core/records.js'
 import type { SessionListing, SessionSeed, WriteOp, WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
@@ -10,6 +10,7 @@ import {
   type Row,
 } from './rows.js'
 import * as sql from './statements.js'
+import { MESSAGES, SESSIONS, TOOL_CALLS } from './tables.js'
 
 /** What the engine answered to one statement. */
 export interface SqlResult {
@@ -65,7 +66,7 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
   const sessions = collectSessions(ops)
   const ids = [...sessions.keys()].sort()
   const lastSeq = new Map<string, number>()
-  const per = sql.rowsPerStatement(d, sql.SESSION_COLUMNS.length)
+  const per = sql.rowsPerStatement(d, SESSIONS.columns.length)
   for (let start = 0; start < ids.length; start += per) {
     const chunk = ids.slice(start, start + per)
     const params = chunk.flatMap((id) => { const w = sessions.get(id)!; return sessionParams(d, w.seed, w.seqs) })
@@ -94,8 +95,8 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
     if (op.type === 'message') messages.push(messageParams(d, op.record, seq))
     else toolCalls.push(toolCallParams(d, op.record, seq))
   }
-  yield* insertChunked(d, sql.insertMessages, sql.MESSAGE_COLUMNS.length, messages)
-  yield* insertChunked(d, sql.insertToolCalls, sql.TOOL_CALL_COLUMNS.length, toolCalls)
+  yield* insertChunked(d, sql.insertMessages, MESSAGES.columns.length, messages)
+  yield* insertChunked(d, sql.insertToolCalls, TOOL_CALLS.columns.length, toolCalls)
   return seqs
 }
 
@@ -118,22 +119,22 @@ export function* listSessionsPlan(d: Dialect, query: SessionListing): SqlPlan<Pa
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null }
 }
 
-function* historyPlan<T>(d: Dialect, table: 'messages' | 'tool_calls', columns: readonly string[], map: (d: Dialect, row: Row) => T, sessionId: string, query: HistoryQuery): SqlPlan<T[]> {
+function* historyPlan<T>(d: Dialect, table: typeof MESSAGES | typeof TOOL_CALLS, map: (d: Dialect, row: Row) => T, sessionId: string, query: HistoryQuery): SqlPlan<T[]> {
   const params: unknown[] = [d.toText(sessionId)]
   if (query.afterSeq !== undefined) params.push(query.afterSeq)
   if (query.beforeSeq !== undefined) params.push(query.beforeSeq)
   if (query.limit !== undefined) params.push(query.limit)
-  const statement = sql.selectHistory(d, table, columns, { after: query.afterSeq !== undefined, before: query.beforeSeq !== undefined, last: query.limit !== undefined })
+  const statement = sql.selectHistory(d, table, { after: query.afterSeq !== undefined, before: query.beforeSeq !== undefined, last: query.limit !== undefined })
   const { rows } = yield { sql: statement, params }
   const items = rows.map((row) => map(d, row))
   return query.limit !== undefined ? items.reverse() : items
 }
 
 export const getMessagesPlan = (d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<Message[]> =>
-  historyPlan(d, 'messages', sql.MESSAGE_COLUMNS, toMessage, sessionId, query)
+  historyPlan(d, MESSAGES, toMessage, sessionId, query)
 
 export const getToolCallsPlan = (d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<ToolCall[]> =>
-  historyPlan(d, 'tool_calls', sql.TOOL_CALL_COLUMNS, toToolCall, sessionId, query)
+  historyPlan(d, TOOL_CALLS, toToolCall, sessionId, query)
 
 /** Both histories over the same range (each limited to the last N), merged by seq. */
 export function* getTimelinePlan(d: Dialect, sessionId: string, query: HistoryQuery): SqlPlan<readonly TimelineItem[]> {
@@ -153,4 +154,17 @@ export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boole
   for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }
   const { changes } = yield { sql: sql.deleteBySession(d, 'sessions'), params: [d.toText(sessionId)] }
   return changes > 0
+}
+
+/** The newest applied migration and the dialect's settings, read from the connection. */
+export function* infoPlan(d: Dialect): SqlPlan<StoreInfo> {
+  const { rows } = yield { sql: `SELECT MAX(version) AS version FROM ${d.table('schema_version')}`, params: [] }
+  const version = rows[0]?.['version']
+  const settings: Record<string, SettingValue> = {}
+  for (const setting of d.settings) {
+    const answer = (yield { sql: setting.sql, params: [] }).rows[0]
+    const raw = answer === undefined ? null : Object.values(answer)[0]
+    settings[setting.name] = setting.read ? setting.read(raw) : raw === null || raw === undefined ? null : String(raw)
+  }
+  return { backend: d.name, schemaVersion: version === null || version === undefined ? null : Number(version), settings }
 }

@@ -1,9 +1,6 @@
-import type { Dialect, TableName } from './dialect.js'
-
-export const SESSION_COLUMNS = ['id', 'user_id', 'agent_id', 'name', 'metadata', 'created_at', 'updated_at', 'ended_at', 'last_seq'] as const
-export const MESSAGE_COLUMNS = ['id', 'session_id', 'seq', 'role', 'content', 'metadata', 'created_at', 'run_id'] as const
-export const TOOL_CALL_COLUMNS = ['id', 'session_id', 'seq', 'tool_name', 'arguments', 'result', 'error', 'duration_ms', 'metadata', 'created_at', 'run_id'] as const
-export const AGENT_STATE_COLUMNS = ['session_id', 'name', 'agent_id', 'status', 'started_at', 'ended_at', 'metadata'] as const
+import type { Assignments, Dialect, TableName } from './dialect.js'
+import { columnList } from './schema.js'
+import { AGENT_STATES, MESSAGES, SESSIONS, TOOL_CALLS } from './tables.js'
 
 /** A statement with its bind values. */
 export interface SqlStep {
@@ -63,24 +60,33 @@ export function rowsPerStatement(d: Dialect, columns: number): number {
   return Math.max(1, Math.floor(d.maxParams / columns))
 }
 
+/**
+ * How an upsert meets an existing session: the incoming `last_seq` is the number of seqs the
+ * batch needs and is added; identifying fields already set are kept, those still null filled.
+ * Written once for every engine and both session writes (this file's, PostgreSQL's `write.ts`).
+ * An assignment reads the existing row only in its own column: MySQL assigns left to right,
+ * so reading another column would see that column's new value.
+ */
+const SESSION_UPSERT: Assignments = (old, inc) => [
+  `user_id = COALESCE(${old('user_id')}, ${inc('user_id')})`,
+  `agent_id = COALESCE(${old('agent_id')}, ${inc('agent_id')})`,
+  `name = COALESCE(${old('name')}, ${inc('name')})`,
+  `updated_at = ${inc('updated_at')}`,
+  `last_seq = ${old('last_seq')} + ${inc('last_seq')}`,
+].join(', ')
 
 /**
- * Creates missing sessions and reserves `last_seq` increments for existing ones in one
- * statement. The incoming `last_seq` is the number of seqs the batch needs; existing rows
- * add it, keep identifying fields already set, and fill those still null.
+ * Creates missing sessions from `rows` (`VALUES …` or a `SELECT` of every session column) and
+ * reserves `last_seq` increments for existing ones, in one statement; where the engine can, it
+ * returns each session's `id, last_seq`.
  */
-export const upsertSessions = (d: Dialect, rows: number): string => cached(d, 'upsertSessions', rows, buildUpsertSessions)
-
-function buildUpsertSessions(d: Dialect, rows: number): string {
-  const returning = d.hasReturning ? ` RETURNING id, last_seq` : ''
-  return d.upsert('sessions', SESSION_COLUMNS, valuesList(d, SESSION_COLUMNS.length, rows), ['id'], (old, inc) => [
-    `user_id = COALESCE(${old('user_id')}, ${inc('user_id')})`,
-    `agent_id = COALESCE(${old('agent_id')}, ${inc('agent_id')})`,
-    `name = COALESCE(${old('name')}, ${inc('name')})`,
-    `updated_at = ${inc('updated_at')}`,
-    `last_seq = ${old('last_seq')} + ${inc('last_seq')}`,
-  ].join(', ')) + returning
+export function upsertSessionsFrom(d: Dialect, rows: string): string {
+  return d.upsert(SESSIONS, rows, SESSION_UPSERT) + (d.hasReturning ? ' RETURNING id, last_seq' : '')
 }
+
+/** `upsertSessionsFrom` for `rows` rows of bind values. */
+export const upsertSessions = (d: Dialect, rows: number): string =>
+  cached(d, 'upsertSessions', rows, () => upsertSessionsFrom(d, `VALUES ${valuesList(d, SESSIONS.columns.length, rows)}`))
 
 export const selectSessionSeqs = (d: Dialect, count: number): string =>
   `SELECT id, last_seq FROM ${d.table('sessions')} WHERE id IN (${placeholders(d, count)})`
@@ -89,23 +95,22 @@ export const setSessionEnded = (d: Dialect): string =>
   `UPDATE ${d.table('sessions')} SET ended_at = ${d.placeholder(1)}, updated_at = ${d.placeholder(2)} WHERE id = ${d.placeholder(3)}`
 
 /** Records an agent's start or end; an end keeps the recorded start time. */
-export function upsertAgentState(d: Dialect): string {
-  return d.upsert('agent_states', AGENT_STATE_COLUMNS, valuesList(d, AGENT_STATE_COLUMNS.length, 1), ['session_id', 'name', 'agent_id'], (old, inc) => [
+export const upsertAgentState = (d: Dialect): string =>
+  cached(d, 'upsertAgentState', 1, () => d.upsert(AGENT_STATES, `VALUES ${valuesList(d, AGENT_STATES.columns.length, 1)}`, (old, inc) => [
     `started_at = CASE WHEN ${inc('status')} = 'started' THEN ${inc('started_at')} ELSE ${old('started_at')} END`,
     `status = ${inc('status')}`,
     `ended_at = ${inc('ended_at')}`,
     `metadata = ${inc('metadata')}`,
-  ].join(', '))
-}
+  ].join(', ')))
 
 export const insertMessages = (d: Dialect, rows: number): string =>
-  cached(d, 'insertMessages', rows, () => d.insertIgnoring('messages', MESSAGE_COLUMNS, valuesList(d, MESSAGE_COLUMNS.length, rows)))
+  cached(d, 'insertMessages', rows, () => d.insertIgnoring(MESSAGES, `VALUES ${valuesList(d, MESSAGES.columns.length, rows)}`))
 
 export const insertToolCalls = (d: Dialect, rows: number): string =>
-  cached(d, 'insertToolCalls', rows, () => d.insertIgnoring('tool_calls', TOOL_CALL_COLUMNS, valuesList(d, TOOL_CALL_COLUMNS.length, rows)))
+  cached(d, 'insertToolCalls', rows, () => d.insertIgnoring(TOOL_CALLS, `VALUES ${valuesList(d, TOOL_CALLS.columns.length, rows)}`))
 
 export const selectSession = (d: Dialect): string =>
-  `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}`
+  `SELECT ${columnList(SESSIONS)} FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}`
 
 /** Newest first, optional filters and cursor; one row more than the page tells whether there is a next. */
 export function listSessions(d: Dialect, filters: { userId: boolean; agentId: boolean; cursor: boolean }): string {
@@ -120,24 +125,24 @@ export function listSessions(d: Dialect, filters: { userId: boolean; agentId: bo
     where.push(`(created_at < ${at} OR (created_at = ${at2} AND id < ${id}))`)
   }
   const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''
-  return `SELECT ${SESSION_COLUMNS.join(', ')} FROM ${d.table('sessions')}${clause} ORDER BY created_at DESC, id DESC LIMIT ${d.placeholder(i)}`
+  return `SELECT ${columnList(SESSIONS)} FROM ${d.table('sessions')}${clause} ORDER BY created_at DESC, id DESC LIMIT ${d.placeholder(i)}`
 }
 
 /**
  * A session's rows of `table` in a seq range. With `last`, the newest N come (descending,
  * the caller reverses), so "the last 50 of 10 000" reads 50 index entries.
  */
-export function selectHistory(d: Dialect, table: 'messages' | 'tool_calls', columns: readonly string[], range: { after: boolean; before: boolean; last: boolean }): string {
+export function selectHistory(d: Dialect, table: typeof MESSAGES | typeof TOOL_CALLS, range: { after: boolean; before: boolean; last: boolean }): string {
   let i = 2
   const where = [`session_id = ${d.placeholder(1)}`]
   if (range.after) where.push(`seq > ${d.placeholder(i++)}`)
   if (range.before) where.push(`seq < ${d.placeholder(i++)}`)
   const order = range.last ? `ORDER BY seq DESC LIMIT ${d.placeholder(i)}` : 'ORDER BY seq'
-  return `SELECT ${columns.join(', ')} FROM ${d.table(table)} WHERE ${where.join(' AND ')} ${order}`
+  return `SELECT ${columnList(table)} FROM ${d.table(table.name)} WHERE ${where.join(' AND ')} ${order}`
 }
 
 export const selectAgentStates = (d: Dialect): string =>
-  `SELECT ${AGENT_STATE_COLUMNS.join(', ')} FROM ${d.table('agent_states')} WHERE session_id = ${d.placeholder(1)} ORDER BY started_at, name, agent_id`
+  `SELECT ${columnList(AGENT_STATES)} FROM ${d.table('agent_states')} WHERE session_id = ${d.placeholder(1)} ORDER BY started_at, name, agent_id`
 
 export const deleteBySession = (d: Dialect, table: TableName): string =>
   `DELETE FROM ${d.table(table)} WHERE ${table === 'sessions' ? 'id' : 'session_id'} = ${d.placeholder(1)}`

@@ -1,5 +1,9 @@
 import type { JsonValue } from '../../core/records.js'
 import type { Dialect, TableName } from '../sql/dialect.js'
+import { columnList } from '../sql/schema.js'
+
+/** `PRAGMA synchronous` answers a number. */
+const SYNCHRONOUS: readonly string[] = ['off', 'normal', 'full', 'extra']
 
 /** SQLite: `?` placeholders, `ON CONFLICT` upserts with `RETURNING` (3.35+), text timestamps and JSON. */
 export function sqliteDialect(prefix: string): Dialect {
@@ -8,12 +12,24 @@ export function sqliteDialect(prefix: string): Dialect {
     name: 'sqlite',
     maxParams: 32_766,
     hasReturning: true,
+    settings: [
+      { name: 'journalMode', sql: 'PRAGMA journal_mode' },
+      { name: 'synchronous', sql: 'PRAGMA synchronous', read: (raw) => SYNCHRONOUS[Number(raw)] ?? String(raw) },
+      { name: 'busyTimeoutMs', sql: 'PRAGMA busy_timeout', read: (raw) => Number(raw) },
+      { name: 'sqliteVersion', sql: 'SELECT sqlite_version()' },
+    ],
+    // Declared types as migration 1 wrote them; SQLite's type affinity makes TEXT hold JSON and ISO timestamps
+    ddl: {
+      types: { key: 'TEXT', label: 'TEXT', text: 'TEXT', json: 'TEXT', jsonObject: 'TEXT', timestamp: 'TEXT', integer: 'INTEGER', real: 'REAL', enum: 'TEXT' },
+      selfCommitting: false,
+      tableOptions: '',
+    },
     placeholder: () => '?',
     table,
     index: (name) => `"${prefix}${name}"`,
-    insertIgnoring: (name, columns, values) => `INSERT INTO ${table(name)} (${columns.join(', ')}) VALUES ${values} ON CONFLICT (id) DO NOTHING`,
-    upsert: (name, columns, values, conflict, assignments) =>
-      `INSERT INTO ${table(name)} AS t (${columns.join(', ')}) VALUES ${values} ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${assignments((c) => `t.${c}`, (c) => `excluded.${c}`)}`,
+    insertIgnoring: (into, rows) => `INSERT INTO ${table(into.name)} (${columnList(into)}) ${rows} ON CONFLICT (${into.primaryKey.join(', ')}) DO NOTHING`,
+    upsert: (into, rows, assignments) =>
+      `INSERT INTO ${table(into.name)} AS t (${columnList(into)}) ${rows} ON CONFLICT (${into.primaryKey.join(', ')}) DO UPDATE SET ${assignments((c) => `t.${c}`, (c) => `excluded.${c}`)}`,
     toTime: (iso) => iso,
     fromTime: (value) => String(value),
     toJson: (value: JsonValue) => JSON.stringify(value),

@@ -1,7 +1,12 @@
 import type { Dialect } from '../sql/dialect.js'
 import type { Migration } from '../sql/migrate.js'
 
-/** SQLite schema, oldest first. Add a migration; never edit one that has shipped. */
+/**
+ * SQLite schema, oldest first. Add a migration; never edit one that has shipped
+ * (test/sql/schema.test.ts pins their text and checks the result against `sql/tables.ts`).
+ * Migration 1 is literal SQL; a later one renders a table it introduces with `createTable`
+ * (the rules are in `sql/schema.ts`).
+ */
 export function sqliteMigrations(d: Dialect): readonly Migration[] {
   const t = d.table.bind(d)
   const i = d.index.bind(d)

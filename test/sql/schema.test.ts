@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type BetterSqlite3 from 'better-sqlite3'
+import { PraisonAIDB } from '../../src/index.js'
+import { mysqlDialect } from '../../src/stores/mysql/dialect.js'
+import { mysqlMigrations } from '../../src/stores/mysql/migrations.js'
+import { postgresDialect } from '../../src/stores/postgres/dialect.js'
+import { postgresMigrations } from '../../src/stores/postgres/migrations.js'
+import { createTable } from '../../src/stores/sql/ddl.js'
+import type { DescribedTable, Dialect } from '../../src/stores/sql/dialect.js'
+import type { Migration } from '../../src/stores/sql/migrate.js'
+import { MESSAGES, SESSIONS, TABLES } from '../../src/stores/sql/tables.js'
+import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
+import { sqliteMigrations } from '../../src/stores/sqlite/migrations.js'
+import { createTestDatabase, dropTestDatabase, rootUrl, withRoot } from '../mysql/server.js'
+import { dropSchemas, PG_URL, withAdmin } from '../postgres/admin.js'
+import { expectedTable, mysqlCatalog, postgresCatalog, postgresCanonicalTypes, sqliteCatalog, type Catalog } from './catalog.js'
+
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
+
+/**
+ * sha256 of each shipped migration's statements (JSON), per engine, rendered for the default
+ * schema / no prefix. A shipped migration never changes: a new version gets a new line here.
+ */
+const SHIPPED: Readonly<Record<string, readonly string[]>> = {
+  sqlite: ['96774a15cc86a16aa73d22877f4faa626569666a8f67d0b2e8e11ae5af8acbbd'],
+  postgres: ['050f685135538664b36622f48da55b6d52c9ee7a7f73c929ef177b9165915659'],
+  mysql: ['d590fef5a934fd6336be0815dcbbb5b34f12b3174c2d8fd3a88038b7c560daca'],
+}
+
+const digest = (migration: Migration): string => createHash('sha256').update(JSON.stringify(migration.statements)).digest('hex')
+
+/** Opens a store on `url` through the public API, which runs every migration, and closes it. */
+async function migrate(url: string): Promise<void> {
+  await using db = new PraisonAIDB(url)
+  assert.equal(await db.getSession('none'), null)
+}
+
+/** The described tables as `d` renders them would look in a catalog (`canonical`: the engine's type spelling). */
+function expectedCatalog(d: Dialect, tables: readonly DescribedTable[], canonical?: (type: string) => string): Catalog {
+  return Object.fromEntries(tables.map((table) => [table.name, expectedTable(d, table, canonical)]))
+}
+
+/** The catalog without the migrations' bookkeeping table, which the descriptions leave out. */
+function recordTables(catalog: Catalog): Catalog {
+  assert.ok(catalog['schema_version'] !== undefined, 'the migrations record their version')
+  return Object.fromEntries(Object.entries(catalog).filter(([name]) => name !== 'schema_version'))
+}
+
+/** Copies of described tables that each differ in one detail: every one must be told apart from the database. */
+function alteredTables(): DescribedTable[] {
+  const [first, ...rest] = SESSIONS.columns
+  return [
+    { ...SESSIONS, columns: SESSIONS.columns.map((c) => (c.name === 'name' ? { ...c, nullable: false } : c)) },
+    { ...SESSIONS, columns: SESSIONS.columns.map((c) => (c.name === 'created_at' ? { ...c, type: 'integer' as const } : c)) },
+    { ...SESSIONS, columns: SESSIONS.columns.map((c) => (c.name === 'last_seq' ? { ...c, default: 1 } : c)) },
+    { ...SESSIONS, columns: [...rest, first] },
+    { ...SESSIONS, columns: rest },
+    { ...SESSIONS, primaryKey: ['id', 'created_at'] },
+    { ...SESSIONS, indexes: SESSIONS.indexes.slice(1) },
+    { ...SESSIONS, indexes: SESSIONS.indexes.map((i) => ({ ...i, unique: true })) },
+    { ...SESSIONS, indexes: SESSIONS.indexes.map((i) => ({ ...i, columns: i.columns.slice(1) })) },
+    { ...MESSAGES, columns: MESSAGES.columns.map((c) => (c.type === 'enum' ? { ...c, values: c.values.slice(1) } : c)) },
+  ]
+}
+
+/** The checks every engine runs: the frozen migrations, the renderer, and that a drift is seen. */
+function checkEngine(engine: {
+  readonly name: string
+  readonly migrations: () => readonly Migration[]
+  readonly migrated: () => Promise<{ readonly d: Dialect; readonly catalog: Catalog }>
+  readonly rendered: () => Promise<{ readonly d: Dialect; readonly catalog: Catalog }>
+  readonly canonical?: () => Promise<(type: string) => string>
+}): void {
+  describe(`${engine.name} schema`, () => {
+    let canonical: ((type: string) => string) | undefined
+    let migrated: Promise<{ readonly d: Dialect; readonly catalog: Catalog }> | undefined
+    before(async () => { canonical = await engine.canonical?.() })
+
+    it('keeps every shipped migration as it shipped', () => {
+      const migrations = engine.migrations()
+      assert.deepEqual(migrations.map((m) => m.version), migrations.map((_, i) => i + 1))
+      assert.deepEqual(migrations.map(digest), SHIPPED[engine.name], 'a shipped migration changed: add a new one instead (sql/schema.ts)')
+    })
+
+    it('migrates a fresh database to exactly the described tables', async () => {
+      const { d, catalog } = await (migrated ??= engine.migrated())
+      assert.deepEqual(recordTables(catalog), expectedCatalog(d, TABLES, canonical))
+    })
+
+    it('renders tables that match the described ones, as a new migration would create them', async () => {
+      const { d, catalog } = await engine.rendered()
+      assert.deepEqual(catalog, expectedCatalog(d, TABLES, canonical))
+    })
+
+    it('tells a description that drifted from the database apart', async () => {
+      const { d, catalog } = await (migrated ??= engine.migrated())
+      const actual = recordTables(catalog)
+      for (const altered of alteredTables()) {
+        const tables = TABLES.map((table) => (table.name === altered.name ? altered : table))
+        assert.notDeepEqual(actual, expectedCatalog(d, tables, canonical))
+      }
+    })
+  })
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'agentdb-schema-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+checkEngine({
+  name: 'sqlite',
+  migrations: () => sqliteMigrations(sqliteDialect('')),
+  migrated: async () => {
+    const path = join(dir, 'migrated.db')
+    await migrate(`sqlite:///${path}`)
+    return { d: sqliteDialect(''), catalog: sqliteCatalog(path, '') }
+  },
+  rendered: () => {
+    const path = join(dir, 'rendered.db')
+    const d = sqliteDialect('r_')
+    const db = new Database(path)
+    try {
+      for (const table of TABLES) for (const statement of createTable(d, table)) db.exec(statement)
+    } finally {
+      db.close()
+    }
+    return Promise.resolve({ d, catalog: sqliteCatalog(path, 'r_') })
+  },
+})
+
+const pgRun = `agentdb_schema_${randomBytes(5).toString('hex')}`
+after(() => dropSchemas(`${pgRun}_m`, `${pgRun}_r`))
+
+checkEngine({
+  name: 'postgres',
+  migrations: () => postgresMigrations(postgresDialect('public')),
+  canonical: () => postgresCanonicalTypes(Object.values(postgresDialect('public').ddl.types)),
+  migrated: async () => {
+    await migrate(`${PG_URL}?schema=${pgRun}_m`)
+    return { d: postgresDialect(`${pgRun}_m`), catalog: await postgresCatalog(`${pgRun}_m`) }
+  },
+  rendered: async () => {
+    const d = postgresDialect(`${pgRun}_r`)
+    await withAdmin(async (client) => {
+      await client.query(`CREATE SCHEMA "${pgRun}_r"`)
+      for (const table of TABLES) for (const statement of createTable(d, table)) await client.query(statement)
+    })
+    return { d, catalog: await postgresCatalog(`${pgRun}_r`) }
+  },
+})
+
+const mysqlDatabase = await createTestDatabase()
+after(() => dropTestDatabase(mysqlDatabase))
+
+checkEngine({
+  name: 'mysql',
+  migrations: () => mysqlMigrations(mysqlDialect('')),
+  migrated: async () => {
+    await migrate(`${rootUrl(mysqlDatabase)}?tablePrefix=m_`)
+    return { d: mysqlDialect('m_'), catalog: await mysqlCatalog(mysqlDatabase, 'm_') }
+  },
+  rendered: async () => {
+    const d = mysqlDialect('r_')
+    await withRoot(async (connection) => {
+      for (const table of TABLES) for (const statement of createTable(d, table)) await connection.query(statement)
+    }, mysqlDatabase)
+    return { d, catalog: await mysqlCatalog(mysqlDatabase, 'r_') }
+  },
+})
