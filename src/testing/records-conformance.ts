@@ -162,6 +162,28 @@ export function recordConformance({ it, caps, fresh }: RecordSuite): void {
     assert.deepEqual(await db.getTraces({ userId: uid('nobody') }), [])
   })
 
+  it('commits runs, traces and spans batched together with messages and tool calls (hooks not awaited one by one)', async () => {
+    const db = await fresh()
+    const s = uid('batched')
+    const t = uid('batched-trace')
+    const writes: Promise<void>[] = []
+    for (let i = 0; i < 20; i++) {
+      writes.push(db.aonRunStart(s, `run-${i}`, `prompt ${i}`))
+      writes.push(db.aonUserMessage(s, `${i}`))
+      writes.push(db.aonSpanStart({ sessionId: s, traceId: t, spanId: `span-${i}`, name: 'step' }))
+      writes.push(db.aonToolCall({ sessionId: s, toolName: 'tool', arguments: { i }, toolCallId: `call-${i}` }))
+      writes.push(db.aonRunEnd(s, `run-${i}`, `answer ${i}`, 'completed'))
+    }
+    writes.push(db.aonTraceStart({ sessionId: s, traceId: t, name: 'batch' }))
+    await Promise.all(writes)
+    if (!caps.reads) return
+    const runs = await db.getRuns(s)
+    assert.deepEqual(runs.map((r) => [r.id, r.input, r.output, r.status]).sort(), Array.from({ length: 20 }, (_, i) => [`run-${i}`, `prompt ${i}`, `answer ${i}`, 'completed']).sort())
+    assert.deepEqual((await db.getTimeline(s)).map((x) => (x.kind === 'message' ? x.message.content : x.toolCall.toolCallId)), Array.from({ length: 20 }, (_, i) => [`${i}`, `call-${i}`]).flat())
+    const [trace] = await db.getTraces({ sessionId: s })
+    assert.deepEqual(trace?.spans.map((span) => span.id).sort(), Array.from({ length: 20 }, (_, i) => `span-${i}`).sort())
+  })
+
   it('deletes a session\'s runs, traces and spans with it, and nothing else', async () => {
     const db = await fresh()
     const [a, b, user] = [uid('del-a'), uid('del-b'), uid('del-user')]
