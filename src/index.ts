@@ -7,12 +7,14 @@ export { RedisDB, type RedisDBOptions } from './stores/redis/named.js'
 export type { SplitTarget, Target } from './core/targets.js'
 export type { StoreModule } from './core/offload/threads.js'
 export type { AgentEventArgs, MessageArgs, ToolCallArgs } from './core/hook-args.js'
+export type { RunEndArgs, RunStartArgs, SpanEndArgs, SpanStartArgs, TraceEndArgs, TraceStartArgs } from './core/run-args.js'
+export { INTERRUPTED_RESULT } from './core/history.js'
 export type { UserStore } from './core/user-store.js'
 export {
   AgentDBError, ConfigError, StoreError, StoreUnavailableError, ValidationError, type ErrorCode,
 } from './core/errors.js'
 export type {
-  AgentState, AgentStatus, HistoryQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
+  AgentState, AgentStatus, AssistantToolCall, ChatHistoryQuery, ChatMessage, ChatToolCall, HistoryQuery, Run, RunQuery, RunStatus, Span, SpanStatus, Trace, TraceQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
   TimelineItem, ToolCall,
 } from './core/records.js'
 export type { Capabilities, SessionListing } from './core/store.js'

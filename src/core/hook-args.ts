@@ -1,6 +1,6 @@
 import { ValidationError, quote } from './errors.js'
 import { newId, now } from './ids.js'
-import type { JsonObject, JsonValue, Role } from './records.js'
+import type { AssistantToolCall, JsonObject, JsonValue, Role } from './records.js'
 import type { SessionSeed, WriteOp } from './store.js'
 import {
   checkContent, checkJson, checkJsonObject, checkName, checkOptionalName, checkSessionId,
@@ -22,6 +22,8 @@ export interface MessageArgs {
   readonly content: string
   readonly metadata?: Readonly<Record<string, unknown>> | null | undefined
   readonly runId?: string | null | undefined
+  /** `aonAgentMessage` only: the tool calls this assistant turn asked for (kept for `getHistory`). */
+  readonly toolCalls?: readonly AssistantToolCall[] | null | undefined
 }
 
 /** Object form of `aonToolCall`, with the seed's names (`arguments`, `result`). */
@@ -34,6 +36,8 @@ export interface ToolCallArgs {
   readonly error?: string | null | undefined
   readonly durationMs?: number | null | undefined
   readonly runId?: string | null | undefined
+  /** The provider's id of the call, pairing it with the assistant turn that asked for it. */
+  readonly toolCallId?: string | null | undefined
 }
 
 /** True when a hook was called with one object rather than positional arguments. */
@@ -74,8 +78,9 @@ export function messageOp(role: Role, args: MessageArgs): WriteOp {
   const content = checkContent(args.content)
   const metadata = checkJsonObject('metadata', args.metadata)
   const runId = checkOptionalName('runId', args.runId)
+  const toolCalls = role === 'assistant' ? checkAssistantToolCalls(args.toolCalls) : null
   const at = now()
-  return { type: 'message', session: recordSeed(sessionId, at, metadata), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId } }
+  return { type: 'message', session: recordSeed(sessionId, at, metadata), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId, toolCalls } }
 }
 
 /** Validates a tool-call hook's arguments into a write. @throws ValidationError */
@@ -91,11 +96,12 @@ export function toolCallOp(args: ToolCallArgs): WriteOp {
   const error = args.error === undefined || args.error === null ? null : checkErrorText(args.error)
   const durationMs = args.durationMs === undefined || args.durationMs === null ? null : checkDuration(args.durationMs)
   const runId = checkOptionalName('runId', args.runId)
+  const toolCallId = checkOptionalName('toolCallId', args.toolCallId)
   const at = now()
   return {
     type: 'toolCall',
     session: recordSeed(sessionId, at, metadata),
-    record: { id: newId(), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId },
+    record: { id: newId(), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId, toolCallId },
   }
 }
 
@@ -126,4 +132,26 @@ function checkDuration(value: unknown): number {
     throw new ValidationError('FIELD_INVALID', `durationMs must be a non-negative finite number, got ${quote(value)}`)
   }
   return value
+}
+
+const MAX_TOOL_CALLS = 1000
+
+/** The tool calls of an assistant turn: ids unique, names short, arguments the model's JSON text. */
+function checkAssistantToolCalls(value: unknown): readonly AssistantToolCall[] | null {
+  if (value === undefined || value === null) return null
+  if (!Array.isArray(value) || value.length > MAX_TOOL_CALLS) {
+    throw new ValidationError('FIELD_INVALID', `toolCalls must be an array of at most ${MAX_TOOL_CALLS} { id, name, arguments }, got ${quote(value)}`)
+  }
+  const seen = new Set<string>()
+  return value.map((call: unknown, i): AssistantToolCall => {
+    if (typeof call !== 'object' || call === null) throw new ValidationError('FIELD_INVALID', `toolCalls[${i}] must be an object { id, name, arguments }, got ${quote(call)}`)
+    const c = call as Record<string, unknown>
+    const id = checkName(`toolCalls[${i}].id`, c['id'], false)
+    if (seen.has(id)) throw new ValidationError('FIELD_INVALID', `toolCalls[${i}].id repeats ${quote(id)}`)
+    seen.add(id)
+    const name = checkName(`toolCalls[${i}].name`, c['name'], false)
+    const args = c['arguments'] === undefined ? '{}' : c['arguments']
+    if (typeof args !== 'string') throw new ValidationError('FIELD_INVALID', `toolCalls[${i}].arguments must be the JSON text the model wrote, got ${quote(args)}`)
+    return { id, name, arguments: checkContent(args) }
+  })
 }

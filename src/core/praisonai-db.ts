@@ -1,17 +1,24 @@
 import { inspect } from 'node:util'
-import { ConfigError, ValidationError, quote } from './errors.js'
+import { ConfigError, quote } from './errors.js'
 import {
   agentStateOp, isObjectForm, messageOp, toolCallOp,
   type AgentEventArgs, type MessageArgs, type ToolCallArgs,
 } from './hook-args.js'
 import { StoreModule } from './offload/threads.js'
 import type {
-  AgentState, HistoryQuery, ListSessionsQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, ChatHistoryQuery, ChatMessage, HistoryQuery, ListSessionsQuery, Message, Page, Run, RunQuery, Session, StoreInfo,
+  TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
+import { chatHistory, firstWindow, lastTurns } from './history.js'
+import {
+  runEndOp, runStartOp, spanEndOp, spanStartOp, traceEndOp, traceStartOp,
+  type RunEndArgs, type RunStartArgs, type SpanEndArgs, type SpanStartArgs, type TraceEndArgs, type TraceStartArgs,
+} from './run-args.js'
 import { StoreRuntime } from './runtime.js'
-import type { Backend, SessionListing } from './store.js'
+import type { Backend } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
-import { checkLimit, checkSeq, checkSessionId } from './validate.js'
+import { normaliseHistory, normaliseListing, normaliseRuns, normaliseTraces, normaliseTurns } from './queries.js'
+import { checkSessionId } from './validate.js'
 import type { StoreOptionsFor } from '../stores/registry.js'
 
 /** Options every `PraisonAIDB` takes, whatever its store. */
@@ -42,33 +49,6 @@ export type PraisonAIDBOptions<T = string> = CoreOptions & StoreOptionsFor<T>
 export type Durability = 'durable' | 'buffered'
 
 type Metadata = Readonly<Record<string, unknown>> | null
-
-const DEFAULT_LIST_LIMIT = 50
-const MAX_LIST_LIMIT = 1000
-
-function normaliseHistory(query: HistoryQuery | undefined): HistoryQuery {
-  if (query === undefined) return {}
-  if (typeof query !== 'object' || query === null) throw new ValidationError('FIELD_INVALID', `history query must be an object, got ${quote(query)}`)
-  return { limit: checkLimit('limit', query.limit), beforeSeq: checkSeq('beforeSeq', query.beforeSeq), afterSeq: checkSeq('afterSeq', query.afterSeq) }
-}
-
-function normaliseListing(query: ListSessionsQuery | undefined): SessionListing {
-  const q = query ?? {}
-  const limit = checkLimit('limit', q.limit) ?? DEFAULT_LIST_LIMIT
-  if (limit > MAX_LIST_LIMIT) throw new ValidationError('FIELD_INVALID', `limit must be at most ${MAX_LIST_LIMIT}, got ${limit}`)
-  if (q.cursor !== undefined && q.cursor !== null && typeof q.cursor !== 'string') throw new ValidationError('FIELD_INVALID', `cursor must be a string from nextCursor, got ${quote(q.cursor)}`)
-  return {
-    limit,
-    userId: q.userId === undefined ? undefined : checkNonEmpty('userId', q.userId),
-    agentId: q.agentId === undefined ? undefined : checkNonEmpty('agentId', q.agentId),
-    cursor: q.cursor ?? null,
-  }
-}
-
-function checkNonEmpty(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new ValidationError('FIELD_INVALID', `${field} must be a non-empty string, got ${quote(value)}`)
-  return value
-}
 
 const isMissingReads = (error: unknown): boolean => error instanceof ConfigError && error.code === 'CAPABILITY_MISSING'
 
@@ -231,6 +211,40 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     return rejecting(() => this.#runtime.write(agentStateOp('ended', agentArgs(first, name, agentId, metadata))))
   }
 
+  /** Records that a run started: the prompt it answers. Messages and tool calls of the run carry its `runId`. */
+  aonRunStart(args: RunStartArgs): Promise<void>
+  aonRunStart(sessionId: string, runId: string, inputContent: string, metadata?: Metadata): Promise<void>
+  aonRunStart(first: string | RunStartArgs, runId?: string, inputContent?: string, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(runStartOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, inputContent: inputContent as string, metadata })))
+  }
+
+  /** Records how a run ended (`completed`, `error`, `interrupted`), its answer and metrics (tokens, durations). */
+  aonRunEnd(args: RunEndArgs): Promise<void>
+  aonRunEnd(sessionId: string, runId: string, outputContent: string, status: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): Promise<void>
+  aonRunEnd(first: string | RunEndArgs, runId?: string, outputContent?: string, status?: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): Promise<void> {
+    return rejecting(() => this.#runtime.write(runEndOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, outputContent: outputContent as string, status: status as RunEndArgs['status'], metrics, metadata })))
+  }
+
+  /** Starts a trace of a session's work (the Agent: one per run). */
+  aonTraceStart(args: TraceStartArgs): Promise<void> {
+    return rejecting(() => this.#runtime.write(traceStartOp(args)))
+  }
+
+  /** Ends a trace with `ok` or `error`. */
+  aonTraceEnd(args: TraceEndArgs): Promise<void> {
+    return rejecting(() => this.#runtime.write(traceEndOp(args)))
+  }
+
+  /** Starts a span of a trace (a model call, a tool execution), under `parentSpanId` when nested. */
+  aonSpanStart(args: SpanStartArgs): Promise<void> {
+    return rejecting(() => this.#runtime.write(spanStartOp(args)))
+  }
+
+  /** Ends a span with `ok` or `error` (and the error's text). */
+  aonSpanEnd(args: SpanEndArgs): Promise<void> {
+    return rejecting(() => this.#runtime.write(spanEndOp(args)))
+  }
+
   // ---- sync hooks ----------------------------------------------------------------------
 
   /** Synchronous twin of `aonAgentStart`: returns the session's prior messages. */
@@ -274,7 +288,98 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     this.#runtime.writeSync(agentStateOp('ended', agentArgs(first, name, agentId, metadata)))
   }
 
+  /** Synchronous twin of `aonRunStart`. */
+  onRunStart(args: RunStartArgs): void
+  onRunStart(sessionId: string, runId: string, inputContent: string, metadata?: Metadata): void
+  onRunStart(first: string | RunStartArgs, runId?: string, inputContent?: string, metadata?: Metadata): void {
+    this.#runtime.writeSync(runStartOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, inputContent: inputContent as string, metadata }))
+  }
+
+  /** Synchronous twin of `aonRunEnd`. */
+  onRunEnd(args: RunEndArgs): void
+  onRunEnd(sessionId: string, runId: string, outputContent: string, status: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): void
+  onRunEnd(first: string | RunEndArgs, runId?: string, outputContent?: string, status?: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): void {
+    this.#runtime.writeSync(runEndOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, outputContent: outputContent as string, status: status as RunEndArgs['status'], metrics, metadata }))
+  }
+
+  /** Synchronous twin of `aonTraceStart`. */
+  onTraceStart(args: TraceStartArgs): void {
+    this.#runtime.writeSync(traceStartOp(args))
+  }
+
+  /** Synchronous twin of `aonTraceEnd`. */
+  onTraceEnd(args: TraceEndArgs): void {
+    this.#runtime.writeSync(traceEndOp(args))
+  }
+
+  /** Synchronous twin of `aonSpanStart`. */
+  onSpanStart(args: SpanStartArgs): void {
+    this.#runtime.writeSync(spanStartOp(args))
+  }
+
+  /** Synchronous twin of `aonSpanEnd`. */
+  onSpanEnd(args: SpanEndArgs): void {
+    this.#runtime.writeSync(spanEndOp(args))
+  }
+
   // ---- reads (each retried within retryDeadlineMs; each with a Sync twin) ----------------
+
+  /**
+   * The session as OpenAI Chat Completions messages, oldest first, that any provider accepts
+   * (see `chatHistory`): `limit` keeps the last N whole turns (a user message and everything
+   * up to the next one), never cutting an assistant's tool calls from their results.
+   */
+  getHistory(sessionId: string, query?: ChatHistoryQuery): Promise<ChatMessage[]> {
+    return rejecting(() => {
+      const id = checkSessionId(sessionId)
+      const turns = normaliseTurns(query)
+      return this.#runtime.read(async (s) => {
+        if (turns === undefined) return chatHistory(await s.getTimeline(id, {}))
+        for (let width = firstWindow(turns); ; width *= 4) {
+          const window = await s.getTimeline(id, { limit: width })
+          const kept = lastTurns(window, turns, window.length < width)
+          if (kept !== undefined) return chatHistory(kept)
+        }
+      })
+    })
+  }
+
+  /** Synchronous `getHistory`. */
+  getHistorySync(sessionId: string, query?: ChatHistoryQuery): ChatMessage[] {
+    const id = checkSessionId(sessionId)
+    const turns = normaliseTurns(query)
+    return this.#runtime.readSync((s) => {
+      if (turns === undefined) return chatHistory(s.getTimeline(id, {}))
+      for (let width = firstWindow(turns); ; width *= 4) {
+        const window = s.getTimeline(id, { limit: width })
+        const kept = lastTurns(window, turns, window.length < width)
+        if (kept !== undefined) return chatHistory(kept)
+      }
+    })
+  }
+
+  /** A session's runs, newest first (`limit`, default 50). */
+  getRuns(sessionId: string, query?: RunQuery): Promise<readonly Run[]> {
+    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseRuns(query); return this.#runtime.read((s) => s.getRuns(id, q)) })
+  }
+
+  /** Synchronous `getRuns`. */
+  getRunsSync(sessionId: string, query?: RunQuery): readonly Run[] {
+    const id = checkSessionId(sessionId)
+    const q = normaliseRuns(query)
+    return this.#runtime.readSync((s) => s.getRuns(id, q))
+  }
+
+  /** Traces newest first, each with its spans in start order, of a session or a user (`limit`, default 50). */
+  getTraces(query?: TraceQuery): Promise<readonly Trace[]> {
+    return rejecting(() => { const q = normaliseTraces(query); return this.#runtime.read((s) => s.getTraces(q)) })
+  }
+
+  /** Synchronous `getTraces`. */
+  getTracesSync(query?: TraceQuery): readonly Trace[] {
+    const q = normaliseTraces(query)
+    return this.#runtime.readSync((s) => s.getTraces(q))
+  }
 
   /** The session, or null when there is none. */
   getSession(sessionId: string): Promise<Session | null> {

@@ -18,6 +18,16 @@ export interface Session {
   readonly endedAt: string | null
 }
 
+/**
+ * A tool call as the model asked for it, kept on the assistant message that asked (the
+ * provider's id, the function's name, its arguments as the JSON text the model wrote).
+ */
+export interface AssistantToolCall {
+  readonly id: string
+  readonly name: string
+  readonly arguments: string
+}
+
 /** One message of a session; `seq` orders it among the session's messages and tool calls. */
 export interface Message {
   readonly id: string
@@ -28,6 +38,8 @@ export interface Message {
   readonly metadata: JsonObject
   readonly createdAt: string
   readonly runId: string | null
+  /** An assistant turn that asked for tools: the calls it asked for, in order; else null. */
+  readonly toolCalls: readonly AssistantToolCall[] | null
 }
 
 /** One tool execution of a session; shares the session's `seq` with messages. */
@@ -43,6 +55,8 @@ export interface ToolCall {
   readonly metadata: JsonObject
   readonly createdAt: string
   readonly runId: string | null
+  /** The provider's id of the call (`call_…`), pairing it with the assistant turn that asked; else null. */
+  readonly toolCallId: string | null
 }
 
 /** Whether an agent is running in a session. */
@@ -98,3 +112,86 @@ export interface HistoryQuery {
   readonly beforeSeq?: number | undefined
   readonly afterSeq?: number | undefined
 }
+
+/** How a run ended, or `running`. */
+export type RunStatus = 'running' | 'completed' | 'error' | 'interrupted'
+
+/** One run of an agent: a prompt in, an answer out (`aonRunStart` … `aonRunEnd`). */
+export interface Run {
+  readonly id: string
+  readonly sessionId: string
+  readonly status: RunStatus
+  readonly input: string
+  /** The answer (or the partial answer of an interrupted or failed run); null while running. */
+  readonly output: string | null
+  /** Token usage, durations, step counts: whatever the caller measured. */
+  readonly metrics: JsonObject
+  readonly metadata: JsonObject
+  readonly startedAt: string
+  readonly endedAt: string | null
+}
+
+/** How a trace or span ended, or `running`. */
+export type SpanStatus = 'running' | 'ok' | 'error'
+
+/** One timed step of a trace (a model call, a tool execution), possibly inside another. */
+export interface Span {
+  readonly id: string
+  readonly traceId: string
+  readonly sessionId: string
+  readonly parentSpanId: string | null
+  readonly name: string
+  /** What the step is (`llm`, `tool`, `agent`, …). */
+  readonly kind: string
+  readonly status: SpanStatus
+  readonly attributes: JsonObject
+  readonly error: string | null
+  readonly startedAt: string
+  readonly endedAt: string | null
+}
+
+/** A trace of a session's work (one per run, for the Agent), with its spans. */
+export interface Trace {
+  readonly id: string
+  readonly sessionId: string
+  readonly runId: string | null
+  readonly userId: string | null
+  readonly name: string
+  readonly status: SpanStatus
+  readonly metadata: JsonObject
+  readonly startedAt: string
+  readonly endedAt: string | null
+  /** In start order. */
+  readonly spans: readonly Span[]
+}
+
+/** `getRuns`: the newest `limit` runs. */
+export interface RunQuery {
+  readonly limit?: number | undefined
+}
+
+/** `getTraces`: filters, newest first. */
+export interface TraceQuery {
+  readonly sessionId?: string | undefined
+  readonly userId?: string | undefined
+  readonly limit?: number | undefined
+}
+
+/** `getHistory`: `limit` counts whole turns (a user message and everything up to the next one). */
+export interface ChatHistoryQuery {
+  readonly limit?: number | undefined
+}
+
+/** A function call in OpenAI Chat Completions form. */
+export interface ChatToolCall {
+  readonly id: string
+  readonly type: 'function'
+  readonly function: { readonly name: string; readonly arguments: string }
+}
+
+/** A message in OpenAI Chat Completions form, as `getHistory` gives it. */
+export type ChatMessage =
+  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls?: readonly ChatToolCall[] }
+  | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string }

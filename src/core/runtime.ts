@@ -67,6 +67,11 @@ export class StoreRuntime {
     this.#settings = settings
   }
 
+  /** Whether each attempt is bounded by the deadline (see `Backend.network`). */
+  get #bounded(): boolean {
+    return this.#backend.network === true
+  }
+
   get description(): string {
     return this.#backend.description
   }
@@ -77,8 +82,8 @@ export class StoreRuntime {
     if (this.#async !== undefined) return this.#async
     this.#opening ??= (async () => {
       if (this.#closing) await this.#closing
-      const store = await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs)
-      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs), this.#settings.maxBatch)
+      const store = await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
+      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded), this.#settings.maxBatch)
       this.#async = new AsyncSide(store, queue)
       return this.#async
     })().finally(() => { this.#opening = undefined })
@@ -140,7 +145,7 @@ export class StoreRuntime {
 
   #readOn<T>(side: AsyncSide, read: (store: Store) => Promise<T>): Promise<T> {
     if (side.closed) return Promise.reject(this.#closedError())
-    return retryUntil(() => read(side.store), this.#settings.retryDeadlineMs)
+    return retryUntil(() => read(side.store), this.#settings.retryDeadlineMs, this.#bounded)
   }
 
   #closedError(): StoreError {

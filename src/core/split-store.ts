@@ -18,6 +18,8 @@ function splitAsync(conversation: Store, state: Store): Store {
     getMessages: (id, query) => conversation.getMessages(id, query),
     getToolCalls: (id, query) => conversation.getToolCalls(id, query),
     getTimeline: (id, query) => conversation.getTimeline(id, query),
+    getRuns: (id, query) => conversation.getRuns(id, query),
+    getTraces: (query) => conversation.getTraces(query),
     async write(ops) {
       const seqs = await conversation.write(ops)
       const states = ops.filter(isState)
@@ -46,6 +48,8 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
     getMessages: (id, query) => conversation.getMessages(id, query),
     getToolCalls: (id, query) => conversation.getToolCalls(id, query),
     getTimeline: (id, query) => conversation.getTimeline(id, query),
+    getRuns: (id, query) => conversation.getRuns(id, query),
+    getTraces: (query) => conversation.getTraces(query),
     write(ops) {
       const seqs = conversation.write(ops)
       const states = ops.filter(isState)
@@ -85,6 +89,7 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       persistent: conversation.capabilities.persistent && state.capabilities.persistent,
     },
     maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
+    network: conversation.network === true || state.network === true,
     open: async () => {
       const [c, s] = await Promise.all([conversation.open(), state.open()])
       return splitAsync(c, s)

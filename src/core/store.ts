@@ -1,5 +1,6 @@
 import type {
-  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall,
+  Trace, TraceQuery,
 } from './records.js'
 
 /** A message before its store assigns `seq`. */
@@ -20,17 +21,36 @@ export interface SessionSeed {
   readonly at: string
 }
 
+/** A trace as written: without its spans, which are written on their own. */
+export type TraceRecord = Omit<Trace, 'spans'>
+
+/**
+ * Whether a run, trace or span write starts it or ends it. A `start` inserts the record
+ * unless its id is stored (idempotent). An `end` updates the stored record's end fields —
+ * run: `status`, `output`, `metrics`, `endedAt`; trace: `status`, `endedAt`; span: `status`,
+ * `error`, `endedAt` — and its `metadata` (run, trace) or `attributes` (span) when
+ * `replaceDetails`; an end whose start was never stored inserts the whole record.
+ */
+export type Phase = 'start' | 'end'
+
 /**
  * One write of a batch. Every write creates its session if absent (from `session`).
  * Messages and tool calls take the session's next `seq`, in batch order;
- * `agentState` records an agent's start (clears the session's `endedAt`) or end (sets it).
+ * `agentState` records an agent's start (clears the session's `endedAt`) or end (sets it);
+ * `run`, `trace` and `span` start or end one (see `Phase`).
  */
 export type WriteOp =
   | { readonly type: 'message'; readonly session: SessionSeed; readonly record: NewMessage }
   | { readonly type: 'toolCall'; readonly session: SessionSeed; readonly record: NewToolCall }
   | { readonly type: 'agentState'; readonly session: SessionSeed; readonly record: AgentState }
+  | { readonly type: 'run'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: Run }
+  | { readonly type: 'trace'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: TraceRecord }
+  | { readonly type: 'span'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: Span }
 
-/** Per write of a batch, the `seq` it was given (0 for agent state, which has none). */
+/** Whether an op takes a `seq` (messages and tool calls do). */
+export const takesSeq = (op: WriteOp): op is Extract<WriteOp, { type: 'message' | 'toolCall' }> => op.type === 'message' || op.type === 'toolCall'
+
+/** Per write of a batch, the `seq` it was given (0 for a write that takes none). */
 export type WriteResult = readonly number[]
 
 /** `listSessions` after defaults: a concrete limit. */
@@ -55,6 +75,11 @@ export interface StoreMethods {
   getToolCalls(sessionId: string, query: HistoryQuery): readonly ToolCall[]
   getTimeline(sessionId: string, query: HistoryQuery): readonly TimelineItem[]
   getAgentStates(sessionId: string): readonly AgentState[]
+  /** A session's runs, newest first (`limit` of them). */
+  getRuns(sessionId: string, query: RunQuery): readonly Run[]
+  /** Traces newest first, each with its spans in start order; filtered by session or user. */
+  getTraces(query: TraceQuery): readonly Trace[]
+  /** Deletes a session with everything that belongs to it: messages, tool calls, agent states, runs, traces, spans. */
   deleteSession(sessionId: string): boolean
   /** What the store runs with, read back from its connection. */
   info(): StoreInfo
@@ -95,6 +120,12 @@ export interface Backend {
    */
   readonly groupCommit?: boolean
   /**
+   * True for a store across a network: a reply may never come (a paused server, a silent
+   * network), so the runtime bounds each attempt by what is left of `retryDeadlineMs`. A local
+   * store bounds its own waits (SQLite's busy timeout).
+   */
+  readonly network?: boolean
+  /**
    * Where the surfaces run when not on the calling thread. `async: 'sync'`: the async surface
    * runs `openSync()` in a worker thread (a synchronous driver must not block the event loop).
    * `sync: 'bridge'`: the sync surface runs `open()` in a worker and blocks on its answers.
@@ -125,6 +156,8 @@ export function inlineStore(sync: SyncStore): Store {
     getToolCalls: (id, query) => settle(() => sync.getToolCalls(id, query)),
     getTimeline: (id, query) => settle(() => sync.getTimeline(id, query)),
     getAgentStates: (id) => settle(() => sync.getAgentStates(id)),
+    getRuns: (id, query) => settle(() => sync.getRuns(id, query)),
+    getTraces: (query) => settle(() => sync.getTraces(query)),
     deleteSession: (id) => settle(() => sync.deleteSession(id)),
     info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
@@ -148,6 +181,8 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       getToolCalls: (id, query) => store.getToolCalls(id, query),
       getTimeline: (id, query) => store.getTimeline(id, query),
       getAgentStates: (id) => store.getAgentStates(id),
+      getRuns: (id, query) => store.getRuns(id, query),
+      getTraces: (query) => store.getTraces(query),
       deleteSession: (id) => store.deleteSession(id),
       info: () => store.info(),
       close: () => {

@@ -1,9 +1,9 @@
 import { ConfigError, StoreError, quote } from './errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
 import { mergeTimeline } from './timeline.js'
-import type { Backend, SessionListing, Store, SyncStore, WriteOp, WriteResult } from './store.js'
+import type { Backend, SessionListing, Store, SyncStore, TraceRecord, WriteOp, WriteResult } from './store.js'
 
 type Twin<Name extends string, Args extends unknown[], Result> =
   & { readonly [K in Name]?: (...args: Args) => Result | Promise<Result> }
@@ -31,11 +31,22 @@ export type UserStore =
   & Twin<'getTimeline', [sessionId: string, query: HistoryQuery], readonly TimelineItem[]>
   & Twin<'getAgentStates', [sessionId: string], readonly AgentState[]>
   & Twin<'deleteSession', [sessionId: string], boolean>
+  & Twin<'setRun', [run: Run], unknown>
+  & Twin<'setTrace', [trace: TraceRecord], unknown>
+  & Twin<'setSpan', [span: Span], unknown>
+  & Twin<'getRuns', [sessionId: string, query: RunQuery], readonly Run[]>
+  & Twin<'getTraces', [query: TraceQuery], readonly Trace[]>
   & { readonly close?: () => unknown; readonly aclose?: () => Promise<unknown> }
 
 const WRITES = ['addMessage', 'addToolCall', 'setAgentState'] as const
+/** Writes of runs, traces and spans: optional, skipped by a store that has none. */
+const RUN_WRITES = ['setRun', 'setTrace', 'setSpan'] as const
 const READS = ['getSession', 'listSessions', 'getMessages', 'getToolCalls', 'getAgentStates', 'deleteSession'] as const
-type MethodName = typeof WRITES[number] | typeof READS[number] | 'getTimeline'
+/** Reads a store may lack even when it has `READS`: `CAPABILITY_MISSING` when called. */
+const OPTIONAL_READS = ['getTimeline', 'getRuns', 'getTraces'] as const
+type MethodName = typeof WRITES[number] | typeof RUN_WRITES[number] | typeof READS[number] | typeof OPTIONAL_READS[number]
+type Written = Message | ToolCall | AgentState | Run | TraceRecord | Span
+const RUN_METHOD = { run: 'setRun', trace: 'setTrace', span: 'setSpan' } as const
 type Fn = (...args: unknown[]) => unknown
 
 /**
@@ -72,7 +83,7 @@ function wrapUserError(method: string, error: unknown): StoreError {
 /** Turns a tool call into the `tool` message given to a store that has no tool-call method. */
 function toolCallAsMessage(call: ToolCall): Message {
   return {
-    id: call.id, sessionId: call.sessionId, seq: call.seq, role: 'tool', createdAt: call.createdAt, runId: call.runId,
+    id: call.id, sessionId: call.sessionId, seq: call.seq, role: 'tool', createdAt: call.createdAt, runId: call.runId, toolCalls: null,
     content: JSON.stringify({ toolName: call.toolName, arguments: call.arguments, result: call.result }),
     metadata: { ...call.metadata, toolName: call.toolName },
   }
@@ -87,7 +98,7 @@ function toolCallAsMessage(call: ToolCall): Message {
 export function adaptUserStore(store: UserStore): Backend {
   if (typeof store !== 'object' || store === null) throw new ConfigError('STORE_INVALID', `store must be an object, got ${quote(store)}`)
   const methods: Methods = { sync: {}, async: {} }
-  for (const name of [...WRITES, ...READS, 'getTimeline', 'close'] as const) {
+  for (const name of [...WRITES, ...RUN_WRITES, ...READS, ...OPTIONAL_READS, 'close'] as const) {
     const sync = findMethod(store, name)
     const async = findMethod(store, name === 'close' ? 'aclose' : asyncName(name))
     if (sync) methods.sync[name] = sync
@@ -97,7 +108,7 @@ export function adaptUserStore(store: UserStore): Backend {
   if (!WRITES.some(has)) {
     throw new ConfigError('STORE_INVALID', `store has none of the write methods ${WRITES.map((w) => `${w}/${asyncName(w)}`).join(', ')}`)
   }
-  const syncWrites = WRITES.filter(has).every((name) => methods.sync[name] !== undefined)
+  const syncWrites = [...WRITES, ...RUN_WRITES].filter(has).every((name) => methods.sync[name] !== undefined)
   const reads = READS.every(has)
   const lastSeq = new Map<string, number>()
   const description = `user store ${Object.getPrototypeOf(store)?.constructor?.name ?? 'object'}`
@@ -130,13 +141,19 @@ export function adaptUserStore(store: UserStore): Backend {
   }
 
   /** The store calls of a batch; `index` is the op's position, for the seq a store returns. */
-  const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, Message | ToolCall | AgentState, number][]; seqs: number[] } => {
-    const calls: [MethodName, Message | ToolCall | AgentState, number][] = []
+  const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, Written, number][]; seqs: number[] } => {
+    const calls: [MethodName, Written, number][] = []
     const seqs: number[] = []
     ops.forEach((op, index) => {
       if (op.type === 'agentState') {
         seqs.push(0)
         if (has('setAgentState')) calls.push(['setAgentState', op.record, index])
+        return
+      }
+      if (op.type === 'run' || op.type === 'trace' || op.type === 'span') {
+        seqs.push(0)
+        const method = RUN_METHOD[op.type]
+        if (has(method)) calls.push([method, op.record, index])
         return
       }
       const seq = seqOf(op.record.sessionId)
@@ -157,7 +174,7 @@ export function adaptUserStore(store: UserStore): Backend {
    * several processes assigns seq itself, atomically): it replaces the proposed one, and this
    * process counts on from it.
    */
-  const takeSeq = (seqs: number[], index: number, record: Message | ToolCall | AgentState, answer: unknown): void => {
+  const takeSeq = (seqs: number[], index: number, record: Written, answer: unknown): void => {
     if (!('seq' in record) || typeof answer !== 'number') return
     if (!Number.isSafeInteger(answer) || answer < 1) throw new StoreError('STORE_FAILED', `${description} answered a seq of ${quote(answer)}; a write method may return the positive integer seq it stored the record under, or nothing`)
     seqs[index] = answer
@@ -199,6 +216,8 @@ export function adaptUserStore(store: UserStore): Backend {
     getToolCalls: (id, query) => callSync('getToolCalls', [id, query]) as readonly ToolCall[],
     getTimeline: timelineSync,
     getAgentStates: (id) => callSync('getAgentStates', [id]) as readonly AgentState[],
+    getRuns: (id, query) => callSync('getRuns', [id, query]) as readonly Run[],
+    getTraces: (query) => callSync('getTraces', [query]) as readonly Trace[],
     info: () => userInfo,
     deleteSession: (id) => {
       lastSeq.delete(id)
@@ -225,6 +244,8 @@ export function adaptUserStore(store: UserStore): Backend {
     getToolCalls: async (id, query) => await callAsync('getToolCalls', [id, query]) as readonly ToolCall[],
     getTimeline: timelineAsync,
     getAgentStates: async (id) => await callAsync('getAgentStates', [id]) as readonly AgentState[],
+    getRuns: async (id, query) => await callAsync('getRuns', [id, query]) as readonly Run[],
+    getTraces: async (query) => await callAsync('getTraces', [query]) as readonly Trace[],
     info: () => Promise.resolve(userInfo),
     deleteSession: async (id) => {
       lastSeq.delete(id)

@@ -101,7 +101,8 @@ function copyJson(value: unknown, depth: number): JsonValue | typeof UNFAITHFUL 
     case 'boolean':
       return value
     case 'number':
-      return Number.isFinite(value) ? value : UNFAITHFUL
+      // JSON has no -0: every JSON store reads it back as 0, so every store is given 0
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : UNFAITHFUL
     case 'object':
       break
     default:

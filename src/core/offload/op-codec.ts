@@ -1,9 +1,11 @@
-import type { AgentState, JsonObject, JsonValue, Role } from '../records.js'
+import type { AgentState, AssistantToolCall, JsonObject, JsonValue, Role } from '../records.js'
 import type { NewMessage, NewToolCall, SessionSeed, WriteOp } from '../store.js'
 
 const MESSAGE = 0
 const TOOL_CALL = 1
 const AGENT_STATE = 2
+/** A run, trace or span op, carried whole: a few per agent run, not worth a layout of their own. */
+const WHOLE = 3
 /** Added to a tag when the seed that follows is left out (see `isPlainSeed`). */
 const PLAIN_SEED = 8
 const NEGATIVE_ZERO = '-0'
@@ -45,14 +47,14 @@ export function encodeOps(ops: readonly WriteOp[]): string {
       case 'message': {
         const r = op.record
         pushHead(out, MESSAGE, op.session, r.sessionId, r.createdAt)
-        out.push(r.id, r.sessionId, r.role, r.content, r.metadata, r.createdAt, r.runId)
+        out.push(r.id, r.sessionId, r.role, r.content, r.metadata, r.createdAt, r.runId, r.toolCalls)
         break
       }
       case 'toolCall': {
         const r = op.record
         pushHead(out, TOOL_CALL, op.session, r.sessionId, r.createdAt)
         const durationMs = Object.is(r.durationMs, -0) ? NEGATIVE_ZERO : r.durationMs
-        out.push(r.id, r.sessionId, r.toolName, r.arguments, r.result, r.error, durationMs, r.metadata, r.createdAt, r.runId)
+        out.push(r.id, r.sessionId, r.toolName, r.arguments, r.result, r.error, durationMs, r.metadata, r.createdAt, r.runId, r.toolCallId)
         break
       }
       case 'agentState': {
@@ -61,6 +63,11 @@ export function encodeOps(ops: readonly WriteOp[]): string {
         out.push(r.sessionId, r.name, r.agentId, r.status, r.startedAt, r.endedAt, r.metadata)
         break
       }
+      case 'run':
+      case 'trace':
+      case 'span':
+        out.push(WHOLE, op)
+        break
     }
   }
   return JSON.stringify(out)
@@ -106,10 +113,17 @@ export function decodeOps(text: string): WriteOp[] {
   const ops: WriteOp[] = []
   while (!f.done) {
     const head = f.next() as number
+    if (head === WHOLE) {
+      ops.push(f.next() as WriteOp)
+      continue
+    }
     const tag = head & ~PLAIN_SEED
     const given = head & PLAIN_SEED ? undefined : f.seed()
     if (tag === MESSAGE) {
-      const record: NewMessage = { id: f.string(), sessionId: f.string(), role: f.string() as Role, content: f.string(), metadata: f.json(), createdAt: f.string(), runId: f.nullableString() }
+      const record: NewMessage = {
+        id: f.string(), sessionId: f.string(), role: f.string() as Role, content: f.string(), metadata: f.json(), createdAt: f.string(),
+        runId: f.nullableString(), toolCalls: f.next() as readonly AssistantToolCall[] | null,
+      }
       ops.push({ type: 'message', session: given ?? plainSeed(record.sessionId, record.createdAt), record })
     } else if (tag === TOOL_CALL) {
       const id = f.string()
@@ -120,7 +134,10 @@ export function decodeOps(text: string): WriteOp[] {
       const error = f.nullableString()
       const duration = f.next() as number | string | null
       const durationMs = duration === NEGATIVE_ZERO ? -0 : duration as number | null
-      const record: NewToolCall = { id, sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata: f.json(), createdAt: f.string(), runId: f.nullableString() }
+      const record: NewToolCall = {
+        id, sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata: f.json(), createdAt: f.string(),
+        runId: f.nullableString(), toolCallId: f.nullableString(),
+      }
       ops.push({ type: 'toolCall', session: given ?? plainSeed(sessionId, record.createdAt), record })
     } else {
       const record: AgentState = {

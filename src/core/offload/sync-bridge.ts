@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
 import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
@@ -88,6 +88,14 @@ class SyncBridge implements SyncStore {
 
   getAgentStates(sessionId: string): readonly AgentState[] {
     return this.#call({ method: 'getAgentStates', args: [sessionId] }) as readonly AgentState[]
+  }
+
+  getRuns(sessionId: string, query: RunQuery): readonly Run[] {
+    return this.#call({ method: 'getRuns', args: [sessionId, query] }) as readonly Run[]
+  }
+
+  getTraces(query: TraceQuery): readonly Trace[] {
+    return this.#call({ method: 'getTraces', args: [query] }) as readonly Trace[]
   }
 
   deleteSession(sessionId: string): boolean {

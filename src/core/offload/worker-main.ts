@@ -64,6 +64,8 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'getToolCalls': return store.getToolCalls(...request.args)
     case 'getTimeline': return store.getTimeline(...request.args)
     case 'getAgentStates': return store.getAgentStates(...request.args)
+    case 'getRuns': return store.getRuns(...request.args)
+    case 'getTraces': return store.getTraces(...request.args)
     case 'deleteSession': return store.deleteSession(...request.args)
     case 'info': return store.info()
     case 'close': return store.close()

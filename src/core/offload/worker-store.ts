@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
@@ -62,6 +62,14 @@ class WorkerStore implements Store {
 
   getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
     return this.#call({ method: 'getAgentStates', args: [sessionId] }) as Promise<readonly AgentState[]>
+  }
+
+  getRuns(sessionId: string, query: RunQuery): Promise<readonly Run[]> {
+    return this.#call({ method: 'getRuns', args: [sessionId, query] }) as Promise<readonly Run[]>
+  }
+
+  getTraces(query: TraceQuery): Promise<readonly Trace[]> {
+    return this.#call({ method: 'getTraces', args: [query] }) as Promise<readonly Trace[]>
   }
 
   deleteSession(sessionId: string): Promise<boolean> {

@@ -1,9 +1,10 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { ConfigError } from '../../core/errors.js'
+import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
 import type {
-  AgentState, HistoryQuery, JsonValue, Message, Page, Session, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, Session, Span, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
-import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type WriteOp } from '../../core/store.js'
+import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type TraceRecord, type WriteOp } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import { connectionUrl, parseQuery, redactUrl, splitQuery, type ConnectionUrl } from '../../core/url.js'
@@ -19,6 +20,10 @@ interface SessionData {
   readonly messages: Message[]
   readonly toolCalls: ToolCall[]
   readonly agents: Map<string, AgentState>
+  readonly runs: Map<string, Run>
+  readonly traces: Map<string, TraceRecord>
+  /** By trace id, then span id. */
+  readonly spans: Map<string, Map<string, Span>>
 }
 
 /** A deep, frozen copy of a validated JSON value: stored data cannot change behind the store's back. */
@@ -28,9 +33,16 @@ function frozenCopy<T extends JsonValue>(value: T): T {
   const copy: Record<string, JsonValue> = {}
   for (const key of Object.keys(value)) {
     const child = (value as Record<string, JsonValue | undefined>)[key]
-    if (child !== undefined) copy[key] = frozenCopy(child)
+    // a key named __proto__ is data, as in every other store, never the copy's prototype
+    if (child !== undefined) Object.defineProperty(copy, key, { value: frozenCopy(child), enumerable: true, writable: true, configurable: true })
   }
   return Object.freeze(copy) as T
+}
+
+/** A run, trace or span with its JSON frozen: stored as it will be handed out. */
+function frozen<T extends object>(record: T): T {
+  for (const value of Object.values(record)) deepFreeze(value as JsonValue)
+  return Object.freeze(record)
 }
 
 /** Freezes a JSON value the store owns, in place. */
@@ -93,7 +105,7 @@ class MemoryData {
     if (data === undefined) {
       data = {
         session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(),
+        lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
       }
       this.sessions.set(seed.id, data)
     } else {
@@ -119,6 +131,11 @@ class MemoryData {
         data.session.endedAt = r.endedAt
         continue
       }
+      if (op.type === 'run' || op.type === 'trace' || op.type === 'span') {
+        seqs.push(0)
+        this.#phase(data, op)
+        continue
+      }
       const seq = ++data.lastSeq
       seqs.push(seq)
       const id = op.record.id
@@ -127,16 +144,48 @@ class MemoryData {
       // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
       if (op.type === 'message') {
         const m = op.record
-        data.messages.push({ id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: m.metadata, createdAt: m.createdAt, runId: m.runId })
+        data.messages.push({ id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: m.metadata, createdAt: m.createdAt, runId: m.runId, toolCalls: m.toolCalls === null ? null : frozenCopy(m.toolCalls as unknown as JsonValue) as unknown as Message['toolCalls'] })
       } else {
         const t = op.record
         data.toolCalls.push({
           id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: t.arguments, result: t.result,
-          error: t.error, durationMs: t.durationMs, metadata: t.metadata, createdAt: t.createdAt, runId: t.runId,
+          error: t.error, durationMs: t.durationMs, metadata: t.metadata, createdAt: t.createdAt, runId: t.runId, toolCallId: t.toolCallId,
         })
       }
     }
     return seqs
+  }
+
+  /** Stores a run, trace or span as `Phase` says; what is stored is frozen, so reads hand it out as it is. */
+  #phase(data: SessionData, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): void {
+    if (op.type === 'run') {
+      data.runs.set(op.record.id, frozen(afterPhase(data.runs.get(op.record.id), op)))
+    } else if (op.type === 'trace') {
+      data.traces.set(op.record.id, frozen(afterPhase(data.traces.get(op.record.id), op)))
+    } else {
+      let spans = data.spans.get(op.record.traceId)
+      if (spans === undefined) data.spans.set(op.record.traceId, spans = new Map())
+      spans.set(op.record.id, frozen(afterPhase(spans.get(op.record.id), op)))
+    }
+  }
+
+  runs(sessionId: string, query: RunQuery): readonly Run[] {
+    const runs = [...(this.sessions.get(sessionId)?.runs.values() ?? [])].sort(newestStartFirst)
+    return query.limit === undefined ? runs : runs.slice(0, query.limit)
+  }
+
+  traces(query: TraceQuery): readonly Trace[] {
+    const sessions = query.sessionId === undefined ? [...this.sessions.values()] : [this.sessions.get(query.sessionId)].filter((d) => d !== undefined)
+    const traces: Trace[] = []
+    for (const data of sessions) {
+      for (const trace of data.traces.values()) {
+        if (query.userId !== undefined && trace.userId !== query.userId) continue
+        const spans = [...(data.spans.get(trace.id)?.values() ?? [])].filter((s) => s.sessionId === trace.sessionId).sort(oldestStartFirst)
+        traces.push({ ...trace, spans })
+      }
+    }
+    traces.sort(newestStartFirst)
+    return query.limit === undefined ? traces : traces.slice(0, query.limit)
   }
 
   listSessions(query: SessionListing): Page<Session> {
@@ -172,6 +221,8 @@ function memoryStore(data: MemoryData): SyncStore {
       return s ? mergeTimeline(handOut(range(s.messages, query)), handOut(range(s.toolCalls, query)), query) : []
     },
     getAgentStates: (id) => [...(data.sessions.get(id)?.agents.values() ?? [])],
+    getRuns: (id, query) => data.runs(id, query),
+    getTraces: (query) => data.traces(query),
     deleteSession: (id) => data.delete(id),
     info: () => ({ backend: 'memory', schemaVersion: null, settings: {} }),
     close: () => undefined,

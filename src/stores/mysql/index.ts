@@ -67,6 +67,7 @@ function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): B
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
     threads: { sync: 'bridge' },
+    network: true,
     open: async (): Promise<Store> => asyncSqlStore(options.dialect, await MySqlPool.open(options, password)),
   }
 }

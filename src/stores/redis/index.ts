@@ -80,6 +80,7 @@ function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): B
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
     threads: { sync: 'bridge' },
+    network: true,
     open: () => openStore(target, keys),
   }
 }
