@@ -11,6 +11,7 @@ function printItem(out: Output, item: TimelineItem): void {
     const m = item.message
     out.line(`${seq} ${paint(out.color, 'dim', shortTime(m.createdAt))} ${paint(out.color, ROLE_STYLE[m.role], m.role)}`)
     out.line(pretty(m.content, '    '))
+    for (const call of m.toolCalls ?? []) out.line(paint(out.color, 'dim', `    ↳ asks for ${printable(call.name)} (${printable(call.id)})`))
     return
   }
   const t = item.toolCall
