@@ -1,4 +1,4 @@
-export { PraisonAIDB, type CoreOptions, type Durability, type PraisonAIDBOptions } from './core/praisonai-db.js'
+export { PraisonAIDB, type CoreOptions, type Durability, type PraisonAIDBOptions, type ProgressOptions } from './core/praisonai-db.js'
 export type { ServerAddress } from './core/server-address.js'
 export { SQLiteDB, type SQLiteDBOptions } from './stores/sqlite/named.js'
 export { PostgresDB, type PostgresDBOptions } from './stores/postgres/named.js'
@@ -15,9 +15,9 @@ export {
 } from './core/errors.js'
 export type {
   AgentState, AgentStatus, AssistantToolCall, ChatHistoryQuery, ChatMessage, ChatToolCall, HistoryQuery, Run, RunQuery, RunStatus, Span, SpanStatus, Trace, TraceQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
-  TimelineItem, ToolCall,
+  TimelineItem, ToolCall, SearchQuery, SearchHit, PruneQuery, PruneResult, ExportQuery, ExportRecord, ImportResult, StoreStats,
 } from './core/records.js'
-export type { Capabilities, SessionListing } from './core/store.js'
+export type { Capabilities, ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing } from './core/store.js'
 export { redactUrl } from './core/url.js'
 export type { AnyStoreOptions, OptionsByScheme, StoreOptionsFor } from './stores/registry.js'
 export type { SqliteOptions, SqliteSynchronous } from './stores/sqlite/index.js'

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'STORE_CLOSED'
   | 'STORE_UNAVAILABLE'
   | 'STORE_FAILED'
+  | 'IMPORT_CONFLICT'
   | 'TIMEOUT'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */

@@ -6,20 +6,29 @@ import {
 } from './hook-args.js'
 import { StoreModule } from './offload/threads.js'
 import type {
-  AgentState, ChatHistoryQuery, ChatMessage, HistoryQuery, ListSessionsQuery, Message, Page, Run, RunQuery, Session, StoreInfo,
-  TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, ChatHistoryQuery, ChatMessage, ExportQuery, ExportRecord, HistoryQuery, ImportResult, ListSessionsQuery, Message, Page, PruneQuery,
+  PruneResult, Run, RunQuery, SearchHit, SearchQuery, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
+import { EXPORT_PAGE, exportsSession, readBundle, readBundleSync, searchAsk, searchPage } from './operations.js'
+import { BundleReader, EXPORT_HEADER, bundleRecords } from './transfer.js'
 import { chatHistory, firstWindow, lastTurns } from './history.js'
 import {
   runEndOp, runStartOp, spanEndOp, spanStartOp, traceEndOp, traceStartOp,
   type RunEndArgs, type RunStartArgs, type SpanEndArgs, type SpanStartArgs, type TraceEndArgs, type TraceStartArgs,
 } from './run-args.js'
 import { StoreRuntime } from './runtime.js'
-import type { Backend } from './store.js'
+import type { Backend, SessionBundle } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
-import { normaliseHistory, normaliseListing, normaliseRuns, normaliseTraces, normaliseTurns } from './queries.js'
+import {
+  normaliseExport, normaliseHistory, normaliseListing, normalisePrune, normaliseRuns, normaliseSearch, normaliseTraces, normaliseTurns,
+} from './queries.js'
 import { checkSessionId } from './validate.js'
 import type { StoreOptionsFor } from '../stores/registry.js'
+
+/** Reports how far a long operation got: the records (import) or sessions (prune) done so far. */
+export interface ProgressOptions {
+  readonly onProgress?: ((done: number) => void) | undefined
+}
 
 /** Options every `PraisonAIDB` takes, whatever its store. */
 export interface CoreOptions {
@@ -473,6 +482,172 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   deleteSessionSync(sessionId: string): boolean {
     const id = checkSessionId(sessionId)
     return this.#runtime.readSync((s) => s.deleteSession(id))
+  }
+
+  // ---- operations: search, prune, export, import, stats ----------------------------------
+
+  /**
+   * Messages whose content holds the query's words, best match first, with the session and
+   * `seq` of each; a page at a time (`limit`, default 50; pass `nextCursor` back). Filters:
+   * `userId`, `agentId`, `sessionId`. The query is reduced to its words (letters and digits);
+   * no text is read as query syntax. How words match is each engine's (docs/stores.md).
+   */
+  searchMessages(query: SearchQuery): Promise<Page<SearchHit>> {
+    return rejecting(async () => {
+      const q = normaliseSearch(query)
+      if (q.words.length === 0) return { items: [], nextCursor: null }
+      return searchPage(q, await this.#runtime.read((s) => s.searchMessages(searchAsk(q))))
+    })
+  }
+
+  /** Synchronous `searchMessages`. */
+  searchMessagesSync(query: SearchQuery): Page<SearchHit> {
+    const q = normaliseSearch(query)
+    if (q.words.length === 0) return { items: [], nextCursor: null }
+    return searchPage(q, this.#runtime.readSync((s) => s.searchMessages(searchAsk(q))))
+  }
+
+  /**
+   * Deletes the sessions that meet every condition given (`endedBefore`, `inactiveSince`: a
+   * `Date` or ISO-8601 string; at least one of them; `userId`) with everything of theirs, in
+   * batches of 500 sessions, one transaction each (writes made before it included). With
+   * `dryRun`, deletes nothing and reports what it would delete.
+   */
+  pruneSessions(query: PruneQuery, options: ProgressOptions = {}): Promise<PruneResult> {
+    return rejecting(async () => {
+      let batch = normalisePrune(query)
+      const sessions: Session[] = []
+      for (;;) {
+        const current = batch
+        const pruned = await this.#runtime.read((s) => s.pruneSessions(current), true)
+        sessions.push(...pruned)
+        options.onProgress?.(sessions.length)
+        if (pruned.length < batch.limit) return { dryRun: batch.dryRun, sessions }
+        batch = { ...batch, afterId: pruned[pruned.length - 1]!.id }
+      }
+    })
+  }
+
+  /** Synchronous `pruneSessions`. */
+  pruneSessionsSync(query: PruneQuery, options: ProgressOptions = {}): PruneResult {
+    let batch = normalisePrune(query)
+    const sessions: Session[] = []
+    for (;;) {
+      const current = batch
+      const pruned = this.#runtime.readSync((s) => s.pruneSessions(current))
+      sessions.push(...pruned)
+      options.onProgress?.(sessions.length)
+      if (pruned.length < batch.limit) return { dryRun: batch.dryRun, sessions }
+      batch = { ...batch, afterId: pruned[pruned.length - 1]!.id }
+    }
+  }
+
+  /**
+   * Every record of the sessions asked for (`sessionIds`, or those of `userId`, or written
+   * since `since`, or all), as self-describing records: a header, then each session followed
+   * by its messages and tool calls (by seq), agent states, runs, traces and spans. Write one
+   * JSON object per line for a file `importRecords` reads back into any store. A session id
+   * with no session is skipped.
+   */
+  async *exportSessions(query?: ExportQuery): AsyncGenerator<ExportRecord, void, undefined> {
+    const q = normaliseExport(query)
+    yield EXPORT_HEADER
+    const one = async function* (this: PraisonAIDB<T>, id: string): AsyncGenerator<ExportRecord> {
+      const bundle = await this.#runtime.read((s) => readBundle(s, id))
+      if (bundle !== null) yield* bundleRecords(bundle)
+    }.bind(this)
+    if (q.sessionIds !== undefined) {
+      for (const id of q.sessionIds) yield* one(id)
+      return
+    }
+    let cursor: string | null = null
+    do {
+      const listing = normaliseListing({ userId: q.userId, limit: EXPORT_PAGE, cursor })
+      const page: Page<Session> = await this.#runtime.read((s) => s.listSessions(listing))
+      for (const session of page.items) if (exportsSession(q.since, session)) yield* one(session.id)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+  }
+
+  /** Synchronous `exportSessions`: each session is read when the iteration reaches it. */
+  *exportSessionsSync(query?: ExportQuery): Generator<ExportRecord, void, undefined> {
+    const q = normaliseExport(query)
+    yield EXPORT_HEADER
+    const one = (id: string): ExportRecord[] => {
+      const bundle = this.#runtime.readSync((s) => readBundleSync(s, id))
+      return bundle === null ? [] : bundleRecords(bundle)
+    }
+    if (q.sessionIds !== undefined) {
+      for (const id of q.sessionIds) yield* one(id)
+      return
+    }
+    let cursor: string | null = null
+    do {
+      const listing = normaliseListing({ userId: q.userId, limit: EXPORT_PAGE, cursor })
+      const page: Page<Session> = this.#runtime.readSync((s) => s.listSessions(listing))
+      for (const session of page.items) if (exportsSession(q.since, session)) yield* one(session.id)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+  }
+
+  /**
+   * Writes records as `exportSessions` gives them (parsed JSON Lines, or another store's
+   * export), keeping every id, `seq` and timestamp: lossless between any two stores, and
+   * idempotent (a record whose id is stored is skipped). Each session is validated in full,
+   * then written in one transaction; a record that is not valid rejects with
+   * `ValidationError` naming its position, and nothing of its session is written (sessions
+   * before it are). A `seq` the target holds for a different record rejects with
+   * `StoreError` `IMPORT_CONFLICT`, nothing of that session written.
+   */
+  importRecords(records: Iterable<unknown> | AsyncIterable<unknown>, options: ProgressOptions = {}): Promise<ImportResult> {
+    return rejecting(async () => {
+      const reader = new BundleReader()
+      const totals = { sessions: 0, added: 0, skipped: 0 }
+      const write = async (bundle: SessionBundle | undefined): Promise<void> => {
+        if (bundle === undefined) return
+        const outcome = await this.#runtime.read((s) => s.importSession(bundle), true)
+        totals.sessions += 1
+        totals.added += outcome.added
+        totals.skipped += outcome.skipped
+      }
+      let done = 0
+      for await (const record of records) {
+        await write(reader.push(record))
+        options.onProgress?.(++done)
+      }
+      await write(reader.finish())
+      return totals
+    })
+  }
+
+  /** Synchronous `importRecords` over a synchronous iterable. */
+  importRecordsSync(records: Iterable<unknown>, options: ProgressOptions = {}): ImportResult {
+    const reader = new BundleReader()
+    const totals = { sessions: 0, added: 0, skipped: 0 }
+    const write = (bundle: SessionBundle | undefined): void => {
+      if (bundle === undefined) return
+      const outcome = this.#runtime.readSync((s) => s.importSession(bundle))
+      totals.sessions += 1
+      totals.added += outcome.added
+      totals.skipped += outcome.skipped
+    }
+    let done = 0
+    for (const record of records) {
+      write(reader.push(record))
+      options.onProgress?.(++done)
+    }
+    write(reader.finish())
+    return totals
+  }
+
+  /** How many sessions, messages, tool calls, agent states, runs, traces and spans the store holds. */
+  stats(): Promise<StoreStats> {
+    return this.#runtime.read((s) => s.stats())
+  }
+
+  /** Synchronous `stats`. */
+  statsSync(): StoreStats {
+    return this.#runtime.readSync((s) => s.stats())
   }
 
   toString(): string {

@@ -195,3 +195,83 @@ export type ChatMessage =
   | { readonly role: 'user'; readonly content: string }
   | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls?: readonly ChatToolCall[] }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string }
+
+/** `searchMessages`: words to find in message content, best match first, a page at a time. */
+export interface SearchQuery {
+  readonly query: string
+  readonly userId?: string | undefined
+  readonly agentId?: string | undefined
+  readonly sessionId?: string | undefined
+  readonly limit?: number | undefined
+  readonly cursor?: string | null | undefined
+}
+
+/** One message that matched a search, with where it is: its session and `seq`. */
+export interface SearchHit {
+  readonly sessionId: string
+  readonly seq: number
+  readonly message: Message
+}
+
+/**
+ * `pruneSessions`: which sessions to delete. A session is pruned when it meets every condition
+ * given (at least one of `endedBefore` and `inactiveSince`): ended before `endedBefore`, last
+ * written before `inactiveSince`, owned by `userId`. Times as a `Date` or an ISO-8601 string.
+ */
+export interface PruneQuery {
+  readonly endedBefore?: Date | string | undefined
+  readonly inactiveSince?: Date | string | undefined
+  readonly userId?: string | undefined
+  /** Report what would be removed, remove nothing. */
+  readonly dryRun?: boolean | undefined
+}
+
+/** What `pruneSessions` removed (or, with `dryRun`, would remove). */
+export interface PruneResult {
+  readonly dryRun: boolean
+  readonly sessions: readonly Session[]
+}
+
+/** `exportSessions`: which sessions (every one when nothing is given). */
+export interface ExportQuery {
+  readonly sessionIds?: readonly string[] | undefined
+  readonly userId?: string | undefined
+  /** Sessions written (`updatedAt`) at or after this time. */
+  readonly since?: Date | string | undefined
+}
+
+/**
+ * One line of an export (JSON Lines on disk): the first is the header, then each session
+ * followed by everything that belongs to it. Each record says its kind (a span's own kind is `spanKind`).
+ */
+export type ExportRecord =
+  | { readonly kind: 'header'; readonly format: 'agentdb-export'; readonly version: 1 }
+  | ({ readonly kind: 'session' } & Session)
+  | ({ readonly kind: 'message' } & Message)
+  | ({ readonly kind: 'toolCall' } & ToolCall)
+  | ({ readonly kind: 'agentState' } & AgentState)
+  | ({ readonly kind: 'run' } & Run)
+  | ({ readonly kind: 'trace' } & Omit<Trace, 'spans'>)
+  /** A span's own `kind` (`llm`, `tool`, …) goes as `spanKind`: `kind` names the record. */
+  | ({ readonly kind: 'span'; readonly spanKind: string } & Omit<Span, 'kind'>)
+
+/** What `importRecords` did: sessions seen, and records added (a record already stored is not). */
+export interface ImportResult {
+  readonly sessions: number
+  readonly added: number
+  readonly skipped: number
+}
+
+/** How many records a store holds, by kind (`stats`). */
+export interface StoreStats {
+  readonly sessions: number
+  readonly messages: number
+  readonly toolCalls: number
+  readonly agentStates: number
+  readonly runs: number
+  readonly traces: number
+  readonly spans: number
+  /** The oldest `createdAt` and newest `updatedAt` of any session; null without sessions. */
+  readonly oldestSession: string | null
+  readonly newestActivity: string | null
+}

@@ -27,6 +27,18 @@ function splitAsync(conversation: Store, state: Store): Store {
       return seqs
     },
     getAgentStates: (id) => state.getAgentStates(id),
+    searchMessages: (query) => conversation.searchMessages(query),
+    stats: () => conversation.stats(),
+    async importSession(bundle) {
+      const outcome = await conversation.importSession(bundle)
+      if (bundle.agentStates.length > 0) await state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      return outcome
+    },
+    async pruneSessions(batch) {
+      const pruned = await conversation.pruneSessions(batch)
+      if (!batch.dryRun) for (const session of pruned) await state.deleteSession(session.id)
+      return pruned
+    },
     async info() {
       const [c, s] = await Promise.all([conversation.info(), state.info()])
       return combinedInfo(c, s)
@@ -57,6 +69,18 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
       return seqs
     },
     getAgentStates: (id) => state.getAgentStates(id),
+    searchMessages: (query) => conversation.searchMessages(query),
+    stats: () => conversation.stats(),
+    importSession(bundle) {
+      const outcome = conversation.importSession(bundle)
+      if (bundle.agentStates.length > 0) state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      return outcome
+    },
+    pruneSessions(batch) {
+      const pruned = conversation.pruneSessions(batch)
+      if (!batch.dryRun) for (const session of pruned) state.deleteSession(session.id)
+      return pruned
+    },
     info: () => combinedInfo(conversation.info(), state.info()),
     deleteSession: (id) => {
       // both sides, always: a short-circuit would leave the state side behind

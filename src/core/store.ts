@@ -1,6 +1,6 @@
 import type {
-  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall,
-  Trace, TraceQuery,
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, Span,
+  TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
 
 /** A message before its store assigns `seq`. */
@@ -58,6 +58,53 @@ export interface SessionListing extends ListSessionsQuery {
   readonly limit: number
 }
 
+/** `searchMessages` after validation: the words to find (non-empty), a concrete limit and offset. */
+export interface SearchListing {
+  /** The words of the query: letters and digits only, lower case, at least one. */
+  readonly words: readonly string[]
+  /** The query as the caller wrote it, for engines that parse it themselves (bound, never spliced). */
+  readonly text: string
+  readonly userId?: string | undefined
+  readonly agentId?: string | undefined
+  readonly sessionId?: string | undefined
+  readonly limit: number
+  readonly offset: number
+}
+
+/**
+ * One batch of `pruneSessions`: up to `limit` sessions meeting every given condition (times
+ * as ISO-8601 UTC), in id order after `afterId`; deleted with everything of theirs in one
+ * transaction unless `dryRun`. Returns the sessions selected.
+ */
+export interface PruneBatch {
+  readonly endedBefore?: string | undefined
+  readonly inactiveSince?: string | undefined
+  readonly userId?: string | undefined
+  readonly afterId: string | null
+  readonly limit: number
+  readonly dryRun: boolean
+}
+
+/**
+ * One session and everything of it, as an export carries it, for `importSession`: the store
+ * writes what it does not hold yet, keeping every id, `seq` and timestamp, in one transaction.
+ */
+export interface SessionBundle {
+  readonly session: Session
+  readonly messages: readonly Message[]
+  readonly toolCalls: readonly ToolCall[]
+  readonly agentStates: readonly AgentState[]
+  readonly runs: readonly Run[]
+  readonly traces: readonly TraceRecord[]
+  readonly spans: readonly Span[]
+}
+
+/** What `importSession` wrote: records added, and those already stored (left as they were). */
+export interface ImportOutcome {
+  readonly added: number
+  readonly skipped: number
+}
+
 /**
  * The store protocol, in its synchronous form. Every store implements it either synchronously
  * (`SyncStore`: memory, SQLite) or asynchronously (`Store`: every method returns a promise).
@@ -81,6 +128,19 @@ export interface StoreMethods {
   getTraces(query: TraceQuery): readonly Trace[]
   /** Deletes a session with everything that belongs to it: messages, tool calls, agent states, runs, traces, spans. */
   deleteSession(sessionId: string): boolean
+  /** Messages matching the words, best match first (ties by session and seq), one page. */
+  searchMessages(query: SearchListing): readonly SearchHit[]
+  /** One batch of a prune (see `PruneBatch`). */
+  pruneSessions(batch: PruneBatch): readonly Session[]
+  /**
+   * Writes a session and its records as they are (ids, seqs, timestamps), skipping what is
+   * stored by id, and raises the session's seq counter to at least the greatest seq written.
+   * A seq taken by a different record fails the call with `StoreError` `IMPORT_CONFLICT` and
+   * writes nothing of the session.
+   */
+  importSession(bundle: SessionBundle): ImportOutcome
+  /** How many records the store holds, by kind. */
+  stats(): StoreStats
   /** What the store runs with, read back from its connection. */
   info(): StoreInfo
   close(): void
@@ -102,6 +162,11 @@ export interface Capabilities {
   readonly reads: boolean
   /** Data outlives `close()` and is seen by a second `PraisonAIDB` on the same target. */
   readonly persistent: boolean
+  /**
+   * `searchMessages`, `pruneSessions`, `importRecords`/`exportSessions` and `stats` work
+   * (default: as `reads`; a user store needs their methods).
+   */
+  readonly operations?: boolean
 }
 
 /**
@@ -159,6 +224,10 @@ export function inlineStore(sync: SyncStore): Store {
     getRuns: (id, query) => settle(() => sync.getRuns(id, query)),
     getTraces: (query) => settle(() => sync.getTraces(query)),
     deleteSession: (id) => settle(() => sync.deleteSession(id)),
+    searchMessages: (query) => settle(() => sync.searchMessages(query)),
+    pruneSessions: (batch) => settle(() => sync.pruneSessions(batch)),
+    importSession: (bundle) => settle(() => sync.importSession(bundle)),
+    stats: () => settle(() => sync.stats()),
     info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
   }
@@ -184,6 +253,10 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       getRuns: (id, query) => store.getRuns(id, query),
       getTraces: (query) => store.getTraces(query),
       deleteSession: (id) => store.deleteSession(id),
+      searchMessages: (query) => store.searchMessages(query),
+      pruneSessions: (batch) => store.pruneSessions(batch),
+      importSession: (bundle) => store.importSession(bundle),
+      stats: () => store.stats(),
       info: () => store.info(),
       close: () => {
         if (released) return

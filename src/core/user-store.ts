@@ -1,9 +1,12 @@
 import { ConfigError, StoreError, quote } from './errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, Span, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, Span, TimelineItem, ToolCall, Trace,
+  TraceQuery,
 } from './records.js'
 import { mergeTimeline } from './timeline.js'
-import type { Backend, SessionListing, Store, SyncStore, TraceRecord, WriteOp, WriteResult } from './store.js'
+import type {
+  Backend, ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, SyncStore, TraceRecord, WriteOp, WriteResult,
+} from './store.js'
 
 type Twin<Name extends string, Args extends unknown[], Result> =
   & { readonly [K in Name]?: (...args: Args) => Result | Promise<Result> }
@@ -36,6 +39,10 @@ export type UserStore =
   & Twin<'setSpan', [span: Span], unknown>
   & Twin<'getRuns', [sessionId: string, query: RunQuery], readonly Run[]>
   & Twin<'getTraces', [query: TraceQuery], readonly Trace[]>
+  & Twin<'searchMessages', [query: SearchListing], readonly SearchHit[]>
+  & Twin<'pruneSessions', [batch: PruneBatch], readonly Session[]>
+  & Twin<'importSession', [bundle: SessionBundle], ImportOutcome>
+  & Twin<'stats', [], StoreStats>
   & { readonly close?: () => unknown; readonly aclose?: () => Promise<unknown> }
 
 const WRITES = ['addMessage', 'addToolCall', 'setAgentState'] as const
@@ -43,7 +50,7 @@ const WRITES = ['addMessage', 'addToolCall', 'setAgentState'] as const
 const RUN_WRITES = ['setRun', 'setTrace', 'setSpan'] as const
 const READS = ['getSession', 'listSessions', 'getMessages', 'getToolCalls', 'getAgentStates', 'deleteSession'] as const
 /** Reads a store may lack even when it has `READS`: `CAPABILITY_MISSING` when called. */
-const OPTIONAL_READS = ['getTimeline', 'getRuns', 'getTraces'] as const
+const OPTIONAL_READS = ['getTimeline', 'getRuns', 'getTraces', 'searchMessages', 'pruneSessions', 'importSession', 'stats'] as const
 type MethodName = typeof WRITES[number] | typeof RUN_WRITES[number] | typeof READS[number] | typeof OPTIONAL_READS[number]
 type Written = Message | ToolCall | AgentState | Run | TraceRecord | Span
 const RUN_METHOD = { run: 'setRun', trace: 'setTrace', span: 'setSpan' } as const
@@ -218,6 +225,10 @@ export function adaptUserStore(store: UserStore): Backend {
     getAgentStates: (id) => callSync('getAgentStates', [id]) as readonly AgentState[],
     getRuns: (id, query) => callSync('getRuns', [id, query]) as readonly Run[],
     getTraces: (query) => callSync('getTraces', [query]) as readonly Trace[],
+    searchMessages: (query) => callSync('searchMessages', [query]) as readonly SearchHit[],
+    pruneSessions: (batch) => callSync('pruneSessions', [batch]) as readonly Session[],
+    importSession: (bundle) => callSync('importSession', [bundle]) as ImportOutcome,
+    stats: () => callSync('stats', []) as StoreStats,
     info: () => userInfo,
     deleteSession: (id) => {
       lastSeq.delete(id)
@@ -246,6 +257,10 @@ export function adaptUserStore(store: UserStore): Backend {
     getAgentStates: async (id) => await callAsync('getAgentStates', [id]) as readonly AgentState[],
     getRuns: async (id, query) => await callAsync('getRuns', [id, query]) as readonly Run[],
     getTraces: async (query) => await callAsync('getTraces', [query]) as readonly Trace[],
+    searchMessages: async (query) => await callAsync('searchMessages', [query]) as readonly SearchHit[],
+    pruneSessions: async (batch) => await callAsync('pruneSessions', [batch]) as readonly Session[],
+    importSession: async (bundle) => await callAsync('importSession', [bundle]) as ImportOutcome,
+    stats: async () => await callAsync('stats', []) as StoreStats,
     info: () => Promise.resolve(userInfo),
     deleteSession: async (id) => {
       lastSeq.delete(id)
@@ -257,7 +272,7 @@ export function adaptUserStore(store: UserStore): Backend {
   }
   return {
     description,
-    capabilities: { syncSurface: syncWrites, reads, persistent: true },
+    capabilities: { syncSurface: syncWrites, reads, persistent: true, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has) },
     maxBatch: 1,
     open: () => Promise.resolve(asyncStore),
     openSync: () => {

@@ -1,9 +1,9 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
-import type { SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
+import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
 import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
 import { workerFailure, workerOptions } from './worker-options.js'
 
@@ -100,6 +100,22 @@ class SyncBridge implements SyncStore {
 
   deleteSession(sessionId: string): boolean {
     return this.#call({ method: 'deleteSession', args: [sessionId] }) as boolean
+  }
+
+  searchMessages(query: SearchListing): readonly SearchHit[] {
+    return this.#call({ method: 'searchMessages', args: [query] }) as readonly SearchHit[]
+  }
+
+  pruneSessions(batch: PruneBatch): readonly Session[] {
+    return this.#call({ method: 'pruneSessions', args: [batch] }) as readonly Session[]
+  }
+
+  importSession(bundle: SessionBundle): ImportOutcome {
+    return this.#call({ method: 'importSession', args: [bundle] }) as ImportOutcome
+  }
+
+  stats(): StoreStats {
+    return this.#call({ method: 'stats', args: [] }) as StoreStats
   }
 
   info(): StoreInfo {

@@ -67,6 +67,10 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'getRuns': return store.getRuns(...request.args)
     case 'getTraces': return store.getTraces(...request.args)
     case 'deleteSession': return store.deleteSession(...request.args)
+    case 'searchMessages': return store.searchMessages(...request.args)
+    case 'pruneSessions': return store.pruneSessions(...request.args)
+    case 'importSession': return store.importSession(...request.args)
+    case 'stats': return store.stats()
     case 'info': return store.info()
     case 'close': return store.close()
   }

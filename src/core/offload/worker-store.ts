@@ -1,7 +1,7 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
-import type { SessionListing, Store, WriteOp, WriteResult } from '../store.js'
+import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
 import type { MethodCall, WorkerOpen, WorkerSpec } from './protocol.js'
 import { StoreThread } from './store-thread.js'
@@ -74,6 +74,22 @@ class WorkerStore implements Store {
 
   deleteSession(sessionId: string): Promise<boolean> {
     return this.#call({ method: 'deleteSession', args: [sessionId] }) as Promise<boolean>
+  }
+
+  searchMessages(query: SearchListing): Promise<readonly SearchHit[]> {
+    return this.#call({ method: 'searchMessages', args: [query] }) as Promise<readonly SearchHit[]>
+  }
+
+  pruneSessions(batch: PruneBatch): Promise<readonly Session[]> {
+    return this.#call({ method: 'pruneSessions', args: [batch] }) as Promise<readonly Session[]>
+  }
+
+  importSession(bundle: SessionBundle): Promise<ImportOutcome> {
+    return this.#call({ method: 'importSession', args: [bundle] }) as Promise<ImportOutcome>
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.#call({ method: 'stats', args: [] }) as Promise<StoreStats>
   }
 
   info(): Promise<StoreInfo> {

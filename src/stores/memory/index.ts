@@ -1,10 +1,16 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
-import { ConfigError } from '../../core/errors.js'
+import { ConfigError, StoreError } from '../../core/errors.js'
 import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
+import { pruneSelection } from '../../core/prune.js'
 import type {
-  AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, Session, Span, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, SearchHit, Session, Span, StoreStats, TimelineItem, ToolCall, Trace,
+  TraceQuery,
 } from '../../core/records.js'
-import { sharedOpeners, type Backend, type SessionListing, type SyncStore, type TraceRecord, type WriteOp } from '../../core/store.js'
+import { matchScore, rankHits, searchesSession } from '../../core/search.js'
+import {
+  sharedOpeners, type Backend, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type SyncStore,
+  type TraceRecord, type WriteOp,
+} from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import { connectionUrl, parseQuery, redactUrl, splitQuery, type ConnectionUrl } from '../../core/url.js'
@@ -203,6 +209,90 @@ class MemoryData {
   delete(sessionId: string): boolean {
     return this.sessions.delete(sessionId)
   }
+
+  /** Scans every message of the sessions the filters allow. */
+  search(query: SearchListing): SearchHit[] {
+    const scored: { score: number; message: Message }[] = []
+    for (const data of this.sessions.values()) {
+      if (!searchesSession(query, data.session)) continue
+      for (const message of data.messages) {
+        const score = matchScore(query.words, message.content)
+        if (score > 0) scored.push({ score, message })
+      }
+    }
+    const hits = rankHits(scored, query)
+    handOut(hits.map((h) => h.message))
+    return hits
+  }
+
+  prune(batch: PruneBatch): Session[] {
+    const selected = pruneSelection(batch, [...this.sessions.values()].map((d) => ({ ...d.session })))
+    if (!batch.dryRun) for (const session of selected) this.sessions.delete(session.id)
+    return selected
+  }
+
+  /** Checks every seq first, so a conflict leaves the session as it was. */
+  import(bundle: SessionBundle): ImportOutcome {
+    const s = bundle.session
+    const existing = this.sessions.get(s.id)
+    const stored = new Map<number, string>()
+    for (const r of [...(existing?.messages ?? []), ...(existing?.toolCalls ?? [])]) stored.set(r.seq, r.id)
+    const storedIds = new Set(stored.values())
+    const fresh = <T extends Message | ToolCall>(records: readonly T[]): T[] => records.filter((r) => {
+      if (storedIds.has(r.id)) return false
+      const holder = stored.get(r.seq)
+      if (holder !== undefined) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(s.id)} already has a record at seq ${r.seq}; nothing of it was imported`)
+      return true
+    })
+    const messages = fresh(bundle.messages)
+    const toolCalls = fresh(bundle.toolCalls)
+    const data: SessionData = existing ?? {
+      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+    }
+    this.sessions.set(s.id, data)
+    const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq
+    for (const m of messages) data.messages.push(frozenCopy(m as unknown as JsonValue) as unknown as Message)
+    for (const t of toolCalls) data.toolCalls.push(frozenCopy(t as unknown as JsonValue) as unknown as ToolCall)
+    data.messages.sort(bySeq)
+    data.toolCalls.sort(bySeq)
+    for (const r of [...messages, ...toolCalls]) {
+      data.lastSeq = Math.max(data.lastSeq, r.seq)
+      if (r.id > data.lastId) data.lastId = r.id
+    }
+    let added = (existing ? 0 : 1) + messages.length + toolCalls.length
+    const putNew = <T>(map: Map<string, T>, key: string, value: T): void => {
+      if (map.has(key)) return
+      map.set(key, frozenCopy(value as unknown as JsonValue) as unknown as T)
+      added += 1
+    }
+    for (const a of bundle.agentStates) putNew(data.agents, JSON.stringify([a.name, a.agentId]), a)
+    for (const r of bundle.runs) putNew(data.runs, r.id, r)
+    for (const t of bundle.traces) putNew(data.traces, t.id, t)
+    for (const p of bundle.spans) {
+      let spans = data.spans.get(p.traceId)
+      if (spans === undefined) data.spans.set(p.traceId, spans = new Map())
+      putNew(spans, p.id, p)
+    }
+    const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
+    return { added, skipped: total - added }
+  }
+
+  stats(): StoreStats {
+    let messages = 0, toolCalls = 0, agentStates = 0, runs = 0, traces = 0, spans = 0
+    let oldest: string | null = null
+    let newest: string | null = null
+    for (const d of this.sessions.values()) {
+      messages += d.messages.length
+      toolCalls += d.toolCalls.length
+      agentStates += d.agents.size
+      runs += d.runs.size
+      traces += d.traces.size
+      for (const ofTrace of d.spans.values()) spans += ofTrace.size
+      if (oldest === null || d.session.createdAt < oldest) oldest = d.session.createdAt
+      if (newest === null || d.session.updatedAt > newest) newest = d.session.updatedAt
+    }
+    return { sessions: this.sessions.size, messages, toolCalls, agentStates, runs, traces, spans, oldestSession: oldest, newestActivity: newest }
+  }
 }
 
 /** The store protocol over the data; the runtime stops calling it once it is closed. */
@@ -224,6 +314,10 @@ function memoryStore(data: MemoryData): SyncStore {
     getRuns: (id, query) => data.runs(id, query),
     getTraces: (query) => data.traces(query),
     deleteSession: (id) => data.delete(id),
+    searchMessages: (query) => data.search(query),
+    pruneSessions: (batch) => data.prune(batch),
+    importSession: (bundle) => data.import(bundle),
+    stats: () => data.stats(),
     info: () => ({ backend: 'memory', schemaVersion: null, settings: {} }),
     close: () => undefined,
   }

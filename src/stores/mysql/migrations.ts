@@ -28,6 +28,17 @@ function addColumn(d: Dialect, table: 'messages' | 'tool_calls', column: string,
   ]
 }
 
+/** A DDL statement run only when information_schema lacks the index (a migration cut short is completed by the next open). */
+function ifAbsent(d: Dialect, table: 'messages', index: string, ddl: string): string[] {
+  const bare = d.table(table).slice(1, -1)
+  return [
+    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND INDEX_NAME = '${index}'), 'DO 0', '${ddl}')`,
+    'PREPARE agentdb_ddl FROM @agentdb_ddl',
+    'EXECUTE agentdb_ddl',
+    'DEALLOCATE PREPARE agentdb_ddl',
+  ]
+}
+
 /**
  * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped
  * (test/sql/schema.test.ts pins their text and checks the result against `sql/tables.ts`).
@@ -83,5 +94,10 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
       ...addColumn(d, 'messages', 'tool_calls', `${TEXT} NULL`),
       ...addColumn(d, 'tool_calls', 'tool_call_id', `${SHORT} NULL`),
     ],
+  }, {
+    // Full-text search over message content (issue 11): an InnoDB FULLTEXT index, built from
+    // the existing rows; created only when absent, so the statement may run again.
+    version: 3,
+    statements: ifAbsent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} ADD FULLTEXT INDEX ${i('messages_search')} (content)`),
   }]
 }

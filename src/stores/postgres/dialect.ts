@@ -61,6 +61,13 @@ export const POSTGRES_TYPES: { readonly [T in LogicalType]: string } = {
  */
 const COLUMN_TYPES: { readonly [T in LogicalType]: string } = { ...POSTGRES_TYPES, key: 'text COLLATE "C"' }
 
+/**
+ * The text search vector of message content, as migration 3 indexes it: the `simple`
+ * configuration (lower case, no stemming, no stop words), like the other engines' tokenizers.
+ * Must stay the expression migration 3 indexes, or searches scan the table.
+ */
+export const SEARCH_VECTOR = (column: string): string => `to_tsvector('simple'::regconfig, ${column})`
+
 /** Double-quotes an identifier already checked by `checkIdentifier`. */
 export const quoteIdentifier = (name: string): string => `"${name}"`
 
@@ -80,6 +87,14 @@ export function postgresDialect(schema: string): Dialect {
       { name: 'synchronousCommit', sql: 'SHOW synchronous_commit' },
     ],
     ddl: { types: COLUMN_TYPES, selfCommitting: false, tableOptions: '' },
+    // migration 3's GIN index is on this very expression; plainto_tsquery parses the bound words
+    search: {
+      param: (words) => words.join(' '),
+      from: () => `${table('messages')} m`,
+      where: (query) => `${SEARCH_VECTOR('m.content')} @@ plainto_tsquery('simple', ${query})`,
+      rank: (query) => `-ts_rank(${SEARCH_VECTOR('m.content')}, plainto_tsquery('simple', ${query}))`,
+      rankTakesQuery: true,
+    },
     placeholder: (index) => `$${index}`,
     table,
     // CREATE INDEX takes a bare name: the index lives in its table's schema

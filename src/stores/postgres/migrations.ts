@@ -57,6 +57,13 @@ export function postgresMigrations(d: Dialect): readonly Migration[] {
       `ALTER TABLE ${t('messages')} ADD COLUMN tool_calls JSONB`,
       `ALTER TABLE ${t('tool_calls')} ADD COLUMN tool_call_id TEXT`,
     ],
+  }, {
+    // Full-text search over message content (issue 11): a GIN index on the very expression
+    // searchMessages matches (the dialect's SEARCH_VECTOR), built from the existing rows.
+    version: 3,
+    statements: [
+      `CREATE INDEX ${i('messages_search')} ON ${t('messages')} USING GIN (to_tsvector('simple'::regconfig, content))`,
+    ],
   }]
 }
 

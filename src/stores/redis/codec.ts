@@ -1,6 +1,6 @@
 import { StoreError } from '../../core/errors.js'
 import type { AgentState, JsonObject, Message, Run, RunStatus, Session, Span, SpanStatus, ToolCall, Trace } from '../../core/records.js'
-import type { TraceRecord, WriteOp } from '../../core/store.js'
+import type { SessionBundle, SessionSeed, TraceRecord, WriteOp } from '../../core/store.js'
 import { recordMember, spanMember, type RedisKeys } from './keys.js'
 
 /** A nullable string as one script argument: '' for null, 'v' + the value otherwise. */
@@ -66,26 +66,31 @@ function spanArgs(keys: RedisKeys, op: Extract<WriteOp, { type: 'span' }>): stri
     [[keys.spans(s.sessionId, s.traceId), spanMember(s.startedAt, s.id)]], [[keys.spanTraces(s.sessionId), s.traceId]])
 }
 
+/** A message's JSON without its seq (the member is this with `"seq"` spliced in front). */
+const messageBody = (r: Omit<Message, 'seq'>): string =>
+  JSON.stringify({ id: r.id, sessionId: r.sessionId, role: r.role, content: r.content, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCalls: r.toolCalls })
+
+/** A tool call's JSON without its seq. */
+const toolCallBody = (r: Omit<ToolCall, 'seq'>): string => JSON.stringify({
+  id: r.id, sessionId: r.sessionId, toolName: r.toolName, arguments: r.arguments, result: r.result,
+  error: r.error, durationMs: r.durationMs, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCallId: r.toolCallId,
+})
+
+/** An agent state's JSON without its start time (the stored value is this with `"startedAt"` spliced in front). */
+const agentStateRest = (r: AgentState): string =>
+  JSON.stringify({ sessionId: r.sessionId, name: r.name, agentId: r.agentId, status: r.status, endedAt: r.endedAt, metadata: r.metadata })
+
+/** `{"<name>":<value>,` in front of an object's JSON, as the write script splices it. */
+const spliced = (name: string, value: string, body: string): string => `{"${name}":${value},${body.slice(1)}`
+
 /** The entries of one op after its kind and session (see `WRITE_SCRIPT`). */
 function opArgs(keys: RedisKeys, op: WriteOp): [string, ...string[]] {
   switch (op.type) {
-    case 'message': {
-      const r = op.record
-      const body = { id: r.id, sessionId: r.sessionId, role: r.role, content: r.content, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCalls: r.toolCalls }
-      return ['m', r.id, JSON.stringify(body), '', '', '']
-    }
-    case 'toolCall': {
-      const r = op.record
-      const body = {
-        id: r.id, sessionId: r.sessionId, toolName: r.toolName, arguments: r.arguments, result: r.result,
-        error: r.error, durationMs: r.durationMs, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCallId: r.toolCallId,
-      }
-      return ['t', r.id, JSON.stringify(body), '', '', '']
-    }
+    case 'message': return ['m', op.record.id, messageBody(op.record), '', '', '']
+    case 'toolCall': return ['t', op.record.id, toolCallBody(op.record), '', '', '']
     case 'agentState': {
       const r = op.record
-      const rest = { sessionId: r.sessionId, name: r.name, agentId: r.agentId, status: r.status, endedAt: r.endedAt, metadata: r.metadata }
-      return ['a', agentStateField(r), JSON.stringify(rest), JSON.stringify(r.startedAt), r.status, nullable(r.endedAt)]
+      return ['a', agentStateField(r), agentStateRest(r), JSON.stringify(r.startedAt), r.status, nullable(r.endedAt)]
     }
     case 'run': return ['r', ...runArgs(keys, op)]
     case 'trace': return ['r', ...traceArgs(keys, op)]
@@ -104,6 +109,32 @@ export function encodeOp(keys: RedisKeys, op: WriteOp): string[] {
   const [kind, ...record] = opArgs(keys, op)
   const args = [kind, s.id, nullable(s.userId), nullable(s.agentId), nullable(s.name), JSON.stringify(s.metadata), s.at, ...record]
   return [String(args.length), ...args]
+}
+
+/** A session and its records as `IMPORT_SCRIPT` arguments (after the prefix). */
+export function importArgs(keys: RedisKeys, bundle: SessionBundle): string[] {
+  const s = bundle.session
+  const fields: [string, string][] = [['id', s.id], ['metadata', JSON.stringify(s.metadata)], ['createdAt', s.createdAt], ['updatedAt', s.updatedAt], ['lastSeq', '0']]
+  if (s.name !== null) fields.push(['name', s.name])
+  if (s.userId !== null) fields.push(['userId', s.userId])
+  if (s.agentId !== null) fields.push(['agentId', s.agentId])
+  if (s.endedAt !== null) fields.push(['endedAt', s.endedAt])
+  const records = [
+    ...bundle.messages.map((m) => ['m', m.id, String(m.seq), spliced('seq', String(m.seq), messageBody(m))]),
+    ...bundle.toolCalls.map((t) => ['t', t.id, String(t.seq), spliced('seq', String(t.seq), toolCallBody(t))]),
+  ]
+  const states = bundle.agentStates.map((a) => [agentStateField(a), spliced('startedAt', JSON.stringify(a.startedAt), agentStateRest(a))])
+  // the session exists by then: the ops' seed only names it (no fields to fill) and the time the script restores
+  const seed: SessionSeed = { id: s.id, userId: null, agentId: null, name: null, metadata: s.metadata, at: s.updatedAt }
+  const starts: WriteOp[] = [
+    ...bundle.runs.map((record): WriteOp => ({ type: 'run', session: seed, phase: 'start', replaceDetails: false, record })),
+    ...bundle.traces.map((record): WriteOp => ({ type: 'trace', session: seed, phase: 'start', replaceDetails: false, record })),
+    ...bundle.spans.map((record): WriteOp => ({ type: 'span', session: seed, phase: 'start', replaceDetails: false, record })),
+  ]
+  return [
+    s.id, String(fields.length), ...fields.flat(), String(records.length), ...records.flat(), String(states.length), ...states.flat(),
+    ...starts.flatMap((op) => encodeOp(keys, op)),
+  ]
 }
 
 /** Parses JSON this store wrote. @throws StoreError `STORE_FAILED` when a key holds something else. */

@@ -56,8 +56,8 @@ local function spanKey(sid, traceId, id) return p .. 'p:' .. #sid .. ':' .. #tra
  * Returns the seq of each op (0 for the other kinds). Seqs come from HINCRBY on the session
  * hash, so writers in several processes never hand out one seq twice.
  */
-export const WRITE_SCRIPT = script('write', `${KEYS_LUA}
-local seqs = {}
+const WRITE_LUA = `
+local created = 0
 local function opt(v)
   if v == '' then return false end
   return string.sub(v, 2)
@@ -107,6 +107,7 @@ local function phased(i)
   for x = 1, tonumber(ARGV[k]) do ends[x] = ARGV[k + x] end
   k = k + #ends + 1
   if redis.call('EXISTS', key) == 0 then
+    created = created + 1
     redis.call('HSET', key, unpack(all))
     local zsets = tonumber(ARGV[k])
     for x = 1, zsets do redis.call('ZADD', ARGV[k + 2 * x - 1], 0, ARGV[k + 2 * x]) end
@@ -119,8 +120,9 @@ local function phased(i)
   end
 end
 
+local function writeOps(j)
+local seqs = {}
 local n = 0
-local j = 2
 while j <= #ARGV do
   n = n + 1
   local i = j + 1
@@ -151,6 +153,74 @@ while j <= #ARGV do
   end
 end
 return seqs
+end
+`
+
+export const WRITE_SCRIPT = script('write', `${KEYS_LUA}${WRITE_LUA}
+return writeOps(2)
+`)
+
+/**
+ * One session as an export carries it (`importSession`), atomically. ARGV: prefix, session
+ * id, the session hash's fields (a count, then name and value pairs: written only when the
+ * session is absent), its messages and tool calls (a count, then kind 'm' or 't', id, seq
+ * and the member JSON with its seq), its agent states (a count, then field and value: set
+ * unless present), then runs, traces and spans as `WRITE_SCRIPT` start ops. First every
+ * record not stored by id is checked for its seq: a seq held by another record returns
+ * `{-1, seq}` with nothing written. Then `lastSeq` is raised to the greatest seq written and
+ * the session's `updatedAt` (and `endedAt`) is left as the import or the stored session had
+ * it. Returns `{added}`: the records written.
+ */
+export const IMPORT_SCRIPT = script('import', `${KEYS_LUA}${WRITE_LUA}
+local sid = ARGV[2]
+local sk = p .. 's:' .. sid
+local ids = p .. 'k:' .. sid
+local j = 3
+local fields = {}
+for x = 1, tonumber(ARGV[j]) * 2 do fields[x] = ARGV[j + x] end
+j = j + #fields + 1
+local records = tonumber(ARGV[j])
+local first = j + 1
+j = j + records * 4 + 1
+local fresh = {}
+for x = 0, records - 1 do
+  local b = first + x * 4
+  if redis.call('SISMEMBER', ids, ARGV[b + 1]) == 0 then
+    local seq = ARGV[b + 2]
+    if #redis.call('ZRANGEBYSCORE', p .. 'm:' .. sid, seq, seq) > 0 or #redis.call('ZRANGEBYSCORE', p .. 't:' .. sid, seq, seq) > 0 then
+      return {-1, tonumber(seq)}
+    end
+    fresh[#fresh + 1] = b
+  end
+end
+local added = 0
+local existed = redis.call('EXISTS', sk) == 1
+local before = redis.call('HMGET', sk, 'updatedAt', 'endedAt')
+if not existed then
+  redis.call('HSET', sk, unpack(fields))
+  local member = redis.call('HGET', sk, 'createdAt') .. '\0' .. sid
+  for _, key in ipairs(listingKeys(redis.call('HGET', sk, 'userId'), redis.call('HGET', sk, 'agentId'))) do redis.call('ZADD', key, 0, member) end
+  before = redis.call('HMGET', sk, 'updatedAt', 'endedAt')
+  added = 1
+end
+local maxSeq = tonumber(redis.call('HGET', sk, 'lastSeq') or '0')
+for _, b in ipairs(fresh) do
+  local seq = tonumber(ARGV[b + 2])
+  redis.call('SADD', ids, ARGV[b + 1])
+  redis.call('ZADD', p .. ARGV[b] .. ':' .. sid, seq, ARGV[b + 3])
+  if seq > maxSeq then maxSeq = seq end
+  added = added + 1
+end
+redis.call('HSET', sk, 'lastSeq', maxSeq)
+local states = tonumber(ARGV[j])
+for x = 1, states do
+  if redis.call('HSETNX', p .. 'a:' .. sid, ARGV[j + 2 * x - 1], ARGV[j + 2 * x]) == 1 then added = added + 1 end
+end
+j = j + states * 2 + 1
+writeOps(j)
+redis.call('HSET', sk, 'updatedAt', before[1])
+if before[2] then redis.call('HSET', sk, 'endedAt', before[2]) else redis.call('HDEL', sk, 'endedAt') end
+return {added + created}
 `)
 
 /**

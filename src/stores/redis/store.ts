@@ -1,16 +1,30 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError } from '../../core/errors.js'
+import { pruneSelection } from '../../core/prune.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
-import type { SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
+import { matchScore, rankHits, searchesSession } from '../../core/search.js'
+import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
-import { encodeOp, toAgentStates, toFields, toMessages, toRun, toSession, toToolCalls, toTrace } from './codec.js'
+import { encodeOp, importArgs, toAgentStates, toFields, toMessages, toRun, toSession, toToolCalls, toTrace } from './codec.js'
 import type { RedisConnection } from './driver.js'
 import { listingMember, type RedisKeys } from './keys.js'
-import { DELETE_SCRIPT, LIST_SCRIPT, RUNS_SCRIPT, TRACES_SCRIPT, WRITE_SCRIPT } from './scripts.js'
+import { DELETE_SCRIPT, IMPORT_SCRIPT, LIST_SCRIPT, RUNS_SCRIPT, TRACES_SCRIPT, WRITE_SCRIPT } from './scripts.js'
 
 type Argument = string | number
+
+/**
+ * The most messages one search reads: Redis has no full-text index here, so a search scans
+ * the sessions the filters allow, newest first, and stops after this many messages.
+ */
+export const SEARCH_SCAN_LIMIT = 200_000
+
+/** Sessions read per round trip by the scans (search, prune, stats). */
+const SCAN_CHUNK = 100
+
+/** The session id of a listing member (`<createdAt>\0<id>`). */
+const memberSession = (member: string): string => member.slice(member.indexOf('\u0000') + 1)
 
 /** ZRANGEBYSCORE arguments for a history range: oldest first, or newest first when limited. */
 function historyRange(key: string, query: HistoryQuery): [string, ...Argument[]] {
@@ -118,6 +132,101 @@ export class RedisStore implements Store {
 
   async deleteSession(sessionId: string): Promise<boolean> {
     return (await this.#connection.script(DELETE_SCRIPT, [this.#keys.prefix, sessionId])) === 1
+  }
+
+  /** Session ids of a listing index (all, a user's, an agent's, or both), newest first. */
+  async #sessionIds(userId?: string, agentId?: string): Promise<string[]> {
+    const reply = await this.#connection.command('ZREVRANGEBYLEX', this.#keys.listing(userId, agentId), '+', '-')
+    return asList(reply, this.#where, 'listing').map((member) => memberSession(String(member)))
+  }
+
+  /** Sessions by id, read a chunk per MULTI. */
+  async #sessions(ids: readonly string[]): Promise<Session[]> {
+    const sessions: Session[] = []
+    for (let start = 0; start < ids.length; start += SCAN_CHUNK) {
+      const replies = await this.#connection.transaction(ids.slice(start, start + SCAN_CHUNK).map((id) => ['call', 'HGETALL', this.#keys.session(id)]))
+      for (const reply of replies) {
+        const session = toSession(toFields(reply, this.#where), this.#where)
+        if (session !== null) sessions.push(session)
+      }
+    }
+    return sessions
+  }
+
+  /**
+   * A bounded scan (see `SEARCH_SCAN_LIMIT`): the messages of the sessions the filters allow,
+   * newest session first, matched with the memory store's rules.
+   */
+  async searchMessages(query: SearchListing): Promise<readonly SearchHit[]> {
+    const ids = query.sessionId !== undefined ? [query.sessionId] : await this.#sessionIds(query.userId, query.agentId)
+    const scored: { score: number; message: Message }[] = []
+    let scanned = 0
+    for (let start = 0; start < ids.length && scanned < SEARCH_SCAN_LIMIT; start += SCAN_CHUNK) {
+      const chunk = ids.slice(start, start + SCAN_CHUNK)
+      const sessions = query.sessionId !== undefined && (query.userId !== undefined || query.agentId !== undefined) ? await this.#sessions(chunk) : null
+      const allowed = sessions === null ? chunk : sessions.filter((s) => searchesSession(query, s)).map((s) => s.id)
+      if (allowed.length === 0) continue
+      const replies = await this.#connection.transaction(allowed.map((id) => ['zrange', this.#keys.messages(id), 0, -1]))
+      for (const reply of replies) {
+        for (const message of toMessages(reply, this.#where)) {
+          scanned += 1
+          const score = matchScore(query.words, message.content)
+          if (score > 0) scored.push({ score, message })
+        }
+      }
+    }
+    return rankHits(scored, query)
+  }
+
+  /** Scans the session index (a user's, when given) for the batch; deletes the batch's sessions in one MULTI of delete scripts. */
+  async pruneSessions(batch: PruneBatch): Promise<readonly Session[]> {
+    const selected = pruneSelection(batch, await this.#sessions(await this.#sessionIds(batch.userId)))
+    if (!batch.dryRun && selected.length > 0) {
+      await this.#connection.transaction(selected.map((s) => ['eval', DELETE_SCRIPT.lua, 0, this.#keys.prefix, s.id]))
+    }
+    return selected
+  }
+
+  async importSession(bundle: SessionBundle): Promise<ImportOutcome> {
+    const reply = await this.#connection.script(IMPORT_SCRIPT, [this.#keys.prefix, ...importArgs(this.#keys, bundle)])
+    const [added, seq] = asList(reply, this.#where, 'import').map(Number)
+    if (added === -1) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(bundle.session.id)} already has a record at seq ${seq}; nothing of it was imported`)
+    if (added === undefined || !Number.isInteger(added)) throw new StoreError('STORE_FAILED', `${this.#where} answered an import with an unexpected reply`)
+    const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
+    return { added, skipped: total - added }
+  }
+
+  /** Counts by scanning every session's keys (a round trip per chunk of sessions). */
+  async stats(): Promise<StoreStats> {
+    const ids = await this.#sessionIds()
+    const counts = { sessions: 0, messages: 0, toolCalls: 0, agentStates: 0, runs: 0, traces: 0, spans: 0 }
+    let oldest: string | null = null
+    let newest: string | null = null
+    const k = this.#keys
+    for (let start = 0; start < ids.length; start += SCAN_CHUNK) {
+      const chunk = ids.slice(start, start + SCAN_CHUNK)
+      const replies = await this.#connection.transaction(chunk.flatMap((id) => [
+        ['hmget', k.session(id), 'createdAt', 'updatedAt'], ['zcard', k.messages(id)], ['zcard', k.toolCalls(id)], ['hlen', k.agentStates(id)],
+        ['zcard', k.runs(id)], ['zcard', k.traces({ sessionId: id })], ['smembers', k.spanTraces(id)],
+      ]))
+      const spanCounts: Argument[][] = []
+      chunk.forEach((id, index) => {
+        const [times, messages, toolCalls, states, runs, traces, spanTraces] = replies.slice(index * 7, index * 7 + 7)
+        const [createdAt, updatedAt] = asList(times, this.#where, 'session').map((v) => (v === null ? null : String(v)))
+        if (createdAt === null || createdAt === undefined) return
+        counts.sessions += 1
+        counts.messages += Number(messages)
+        counts.toolCalls += Number(toolCalls)
+        counts.agentStates += Number(states)
+        counts.runs += Number(runs)
+        counts.traces += Number(traces)
+        for (const traceId of asList(spanTraces, this.#where, 'span traces')) spanCounts.push(['zcard', k.spans(id, String(traceId))])
+        if (oldest === null || createdAt < oldest) oldest = createdAt
+        if (updatedAt !== null && updatedAt !== undefined && (newest === null || updatedAt > newest)) newest = updatedAt
+      })
+      if (spanCounts.length > 0) for (const n of await this.#connection.transaction(spanCounts)) counts.spans += Number(n)
+    }
+    return { ...counts, oldestSession: oldest, newestActivity: newest }
   }
 
   /** The key layout's version and the server's, read from Redis. */

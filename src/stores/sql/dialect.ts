@@ -3,7 +3,8 @@ import type { LogicalType, TableDescription } from './schema.js'
 import type { RecordTableName } from './tables.js'
 
 /** The tables every SQL store has: the described ones and the migrations' bookkeeping. */
-export type TableName = RecordTableName | 'schema_version'
+/** `messages_search`: SQLite's FTS5 index of message content (migration 3). */
+export type TableName = RecordTableName | 'schema_version' | 'messages_search'
 
 /** A described table (one of `tables.ts`, or a frozen copy of one kept by a migration). */
 export type DescribedTable = TableDescription<RecordTableName>
@@ -29,6 +30,23 @@ export interface SettingQuery {
   readonly read?: (raw: unknown) => SettingValue
 }
 
+/**
+ * How an engine finds messages by words (`searchMessages`): the messages table is aliased `m`.
+ * The query is always a bound parameter, never spliced into the text.
+ */
+export interface SearchSpelling {
+  /** The bound form of the words: FTS5 quoted tokens, or the words for the engine to parse. */
+  param(words: readonly string[]): string
+  /** `FROM …` naming the messages table as `m` (and the index, where it is a table). */
+  from(): string
+  /** The match condition, with `query` the placeholder of the parameter. */
+  where(query: string): string
+  /** The rank to sort by, best first; `query` is given when `rankTakesQuery`. */
+  rank(query: string): string
+  /** Whether `rank` takes the parameter again (engines whose placeholders are positional `?`). */
+  readonly rankTakesQuery: boolean
+}
+
 /** An upsert's `SET` list, written with `existing(col)` and `incoming(col)` to name the two rows. */
 export type Assignments = (existing: (col: string) => string, incoming: (col: string) => string) => string
 
@@ -45,6 +63,8 @@ export interface Dialect {
   readonly ddl: DdlDialect
   /** Settings `info()` reads back from the connection: each statement answers one row, the value first. */
   readonly settings: readonly SettingQuery[]
+  /** Full-text search over message content (migration 3 made the index). */
+  readonly search: SearchSpelling
   /** The bind placeholder of the 1-based `index`th parameter: `?` or `$1`. */
   placeholder(index: number): string
   /** The quoted, qualified (schema or prefix) name of a table. */

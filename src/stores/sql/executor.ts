@@ -1,11 +1,11 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
-import type { SessionListing, Store, SyncStore, WriteOp, WriteResult } from '../../core/store.js'
+import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, SyncStore, WriteOp, WriteResult } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import {
   deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getRunsPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
-  getTracesPlan, listSessionsPlan, writePlan, type SqlPlan, type SqlResult,
+  getTracesPlan, importPlan, listSessionsPlan, prunePlan, searchPlan, statsPlan, writePlan, type SqlPlan, type SqlResult,
 } from './plans.js'
 import type { SqlStep } from './statements.js'
 
@@ -76,6 +76,10 @@ class SyncSqlStore implements SyncStore {
   getRuns(id: string, query: RunQuery): readonly Run[] { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): readonly Trace[] { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): boolean { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
+  searchMessages(query: SearchListing): readonly SearchHit[] { return this.#exec.run(searchPlan(this.#d, query), false) }
+  pruneSessions(batch: PruneBatch): readonly Session[] { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
+  importSession(bundle: SessionBundle): ImportOutcome { return this.#exec.run(importPlan(this.#d, bundle), true) }
+  stats(): StoreStats { return this.#exec.run(statsPlan(this.#d), false) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
 }
@@ -106,6 +110,10 @@ class AsyncSqlStore implements Store {
   getRuns(id: string, query: RunQuery): Promise<readonly Run[]> { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): Promise<readonly Trace[]> { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
+  searchMessages(query: SearchListing): Promise<readonly SearchHit[]> { return this.#exec.run(searchPlan(this.#d, query), false) }
+  pruneSessions(batch: PruneBatch): Promise<readonly Session[]> { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
+  importSession(bundle: SessionBundle): Promise<ImportOutcome> { return this.#exec.run(importPlan(this.#d, bundle), true) }
+  stats(): Promise<StoreStats> { return this.#exec.run(statsPlan(this.#d), false) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }
 }

@@ -1,12 +1,17 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
+import { StoreError } from '../../core/errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, SettingValue, Span, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SettingValue, Span, StoreInfo, StoreStats, TimelineItem, ToolCall,
+  Trace, TraceQuery,
 } from '../../core/records.js'
-import { takesSeq, type SessionListing, type SessionSeed, type WriteOp, type WriteResult } from '../../core/store.js'
+import {
+  takesSeq, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type SessionSeed, type WriteOp,
+  type WriteResult,
+} from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import type { Dialect, TableName } from './dialect.js'
 import {
-  agentStateParams, messageParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
+  agentStateParams, messageParams, wholeSessionParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
   toTrace, toolCallParams, traceParams, type Row,
 } from './rows.js'
 import * as sql from './statements.js'
@@ -212,6 +217,116 @@ export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boole
   for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }
   const { changes } = yield { sql: sql.deleteBySession(d, 'sessions'), params: [d.toText(sessionId)] }
   return changes > 0
+}
+
+/** One page of search hits (the engine's full-text index, migration 3). */
+export function* searchPlan(d: Dialect, query: SearchListing): SqlPlan<SearchHit[]> {
+  const words = d.search.param(query.words)
+  const params: unknown[] = [d.toText(words)]
+  if (query.sessionId !== undefined) params.push(d.toText(query.sessionId))
+  if (query.userId !== undefined) params.push(d.toText(query.userId))
+  if (query.agentId !== undefined) params.push(d.toText(query.agentId))
+  if (d.search.rankTakesQuery) params.push(d.toText(words))
+  params.push(query.limit, query.offset)
+  const statement = sql.searchMessages(d, { sessionId: query.sessionId !== undefined, userId: query.userId !== undefined, agentId: query.agentId !== undefined })
+  const { rows } = yield { sql: statement, params }
+  return rows.map((row) => { const message = toMessage(d, row); return { sessionId: message.sessionId, seq: message.seq, message } })
+}
+
+/** One prune batch: selects the sessions, and unless a dry run deletes them with all their rows (by their session_id indexes). */
+export function* prunePlan(d: Dialect, batch: PruneBatch): SqlPlan<Session[]> {
+  const params: unknown[] = []
+  if (batch.endedBefore !== undefined) params.push(d.toTime(batch.endedBefore))
+  if (batch.inactiveSince !== undefined) params.push(d.toTime(batch.inactiveSince))
+  if (batch.userId !== undefined) params.push(d.toText(batch.userId))
+  if (batch.afterId !== null) params.push(d.toText(batch.afterId))
+  params.push(batch.limit)
+  const conditions = { endedBefore: batch.endedBefore !== undefined, inactiveSince: batch.inactiveSince !== undefined, userId: batch.userId !== undefined, afterId: batch.afterId !== null }
+  const sessions = (yield { sql: sql.selectPrunable(d, conditions), params }).rows.map((row) => toSession(d, row))
+  if (batch.dryRun || sessions.length === 0) return sessions
+  const ids = sessions.map((s) => d.toText(s.id))
+  const per = sql.rowsPerStatement(d, 1)
+  for (const table of [...CHILD_TABLES, 'sessions' as const]) {
+    for (let start = 0; start < ids.length; start += per) {
+      const chunk = ids.slice(start, start + per)
+      yield { sql: sql.deleteBySessions(d, table, chunk.length), params: chunk, deferrable: true }
+    }
+  }
+  return sessions
+}
+
+/** The keys of a session's stored rows of `table`, as text. */
+function* storedKeys(d: Dialect, table: Parameters<typeof sql.selectKeys>[1], sessionId: string): SqlPlan<Map<string, number>> {
+  const { rows } = yield { sql: sql.selectKeys(d, table), params: [d.toText(sessionId)] }
+  const keys = new Map<string, number>()
+  for (const row of rows) {
+    const key = table === 'agent_states' ? JSON.stringify([d.fromText(row['name']), d.fromText(row['agent_id'])])
+      : table === 'spans' ? JSON.stringify([d.fromText(row['trace_id']), d.fromText(row['id'])]) : d.fromText(row['id'])
+    keys.set(key, row['seq'] === undefined ? 0 : Number(row['seq']))
+  }
+  return keys
+}
+
+/**
+ * One session as an export carries it (`importSession`): reads what is stored, fails on a seq
+ * taken by another record before writing anything, then inserts the rest as it is and raises
+ * `last_seq`. Runs in one transaction.
+ */
+export function* importPlan(d: Dialect, bundle: SessionBundle): SqlPlan<ImportOutcome> {
+  const id = bundle.session.id
+  const history = bundle.messages.length + bundle.toolCalls.length > 0
+  const storedMessages = history ? yield* storedKeys(d, 'messages', id) : new Map<string, number>()
+  const storedToolCalls = history ? yield* storedKeys(d, 'tool_calls', id) : new Map<string, number>()
+  const takenSeqs = new Set([...storedMessages.values(), ...storedToolCalls.values()])
+  const isNew = (r: Message | ToolCall): boolean => {
+    if (storedMessages.has(r.id) || storedToolCalls.has(r.id)) return false
+    if (takenSeqs.has(r.seq)) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(id)} already has a record at seq ${r.seq}; nothing of it was imported`)
+    return true
+  }
+  const messages = bundle.messages.filter(isNew)
+  const toolCalls = bundle.toolCalls.filter(isNew)
+  const maxSeq = [...messages, ...toolCalls].reduce((max, r) => Math.max(max, r.seq), 0)
+  let added = 0
+  // a lookup rather than the insert's count: MySQL counts a found duplicate as a changed row
+  const exists = (yield { sql: sql.selectSession(d), params: [d.toText(id)] }).rows.length > 0
+  if (!exists) {
+    yield { sql: sql.insertSession(d), params: wholeSessionParams(d, bundle.session, maxSeq), deferrable: true }
+    added += 1
+  } else if (maxSeq > 0) yield { sql: sql.raiseLastSeq(d), params: [maxSeq, maxSeq, d.toText(id)], deferrable: true }
+  yield* insertChunked(d, sql.insertMessages, MESSAGES.columns.length, messages.map((m) => messageParams(d, m, m.seq)))
+  yield* insertChunked(d, sql.insertToolCalls, TOOL_CALLS.columns.length, toolCalls.map((t) => toolCallParams(d, t, t.seq)))
+  added += messages.length + toolCalls.length
+  const states = bundle.agentStates.length > 0 ? yield* storedKeys(d, 'agent_states', id) : new Map<string, number>()
+  for (const state of bundle.agentStates) {
+    if (states.has(JSON.stringify([state.name, state.agentId]))) continue
+    yield { sql: sql.insertAgentState(d), params: agentStateParams(d, state), deferrable: true }
+    added += 1
+  }
+  const phased: [typeof RUNS | typeof TRACES | typeof SPANS, readonly (Run | Omit<Trace, 'spans'> | Span)[]][] = [[RUNS, bundle.runs], [TRACES, bundle.traces], [SPANS, bundle.spans]]
+  for (const [table, records] of phased) {
+    if (records.length === 0) continue
+    const stored = yield* storedKeys(d, table.name, id)
+    for (const record of records) {
+      const key = table === SPANS ? JSON.stringify([(record as Span).traceId, record.id]) : record.id
+      if (stored.has(key)) continue
+      const params = table === RUNS ? runParams(d, record as Run) : table === TRACES ? traceParams(d, record as Omit<Trace, 'spans'>) : spanParams(d, record as Span)
+      yield { sql: sql.insertStart(d, table), params, deferrable: true }
+      added += 1
+    }
+  }
+  const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
+  return { added, skipped: total - added }
+}
+
+/** How many rows each table holds, and the sessions' time span. */
+export function* statsPlan(d: Dialect): SqlPlan<StoreStats> {
+  const row = (yield { sql: sql.selectStats(d), params: [] }).rows[0] ?? {}
+  const n = (name: string): number => Number(row[name] ?? 0)
+  const time = (name: string): string | null => (row[name] === null || row[name] === undefined ? null : d.fromTime(row[name]))
+  return {
+    sessions: n('sessions'), messages: n('messages'), toolCalls: n('tool_calls'), agentStates: n('agent_states'), runs: n('runs'),
+    traces: n('traces'), spans: n('spans'), oldestSession: time('oldest'), newestActivity: time('newest'),
+  }
 }
 
 /** The newest applied migration and the dialect's settings, read from the connection. */

@@ -163,6 +163,11 @@ export function sessionParams(d: Dialect, seed: SessionSeed, seqCount: number): 
   return [d.toText(seed.id), textOrNull(d, seed.userId), textOrNull(d, seed.agentId), textOrNull(d, seed.name), d.toJson(seed.metadata), d.toTime(seed.at), d.toTime(seed.at), null, seqCount]
 }
 
+/** Bind values of a whole session row as an import writes it, with its `last_seq`. */
+export function wholeSessionParams(d: Dialect, s: Session, lastSeq: number): ParamsOf<typeof SESSIONS> {
+  return [d.toText(s.id), textOrNull(d, s.userId), textOrNull(d, s.agentId), textOrNull(d, s.name), d.toJson(s.metadata), d.toTime(s.createdAt), d.toTime(s.updatedAt), timeOrNull(d, s.endedAt), lastSeq]
+}
+
 export function messageParams(d: Dialect, m: NewMessage, seq: number): ParamsOf<typeof MESSAGES> {
   return [d.toText(m.id), d.toText(m.sessionId), seq, m.role, d.toText(m.content), d.toJson(m.metadata), d.toTime(m.createdAt), textOrNull(d, m.runId), m.toolCalls === null ? null : d.toJson(m.toolCalls as unknown as JsonValue)]
 }

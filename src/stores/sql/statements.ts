@@ -192,3 +192,70 @@ export const selectAgentStates = (d: Dialect): string =>
 
 export const deleteBySession = (d: Dialect, table: TableName): string =>
   `DELETE FROM ${d.table(table)} WHERE ${table === 'sessions' ? 'id' : 'session_id'} = ${d.placeholder(1)}`
+
+/** Which session filters a statement carries. */
+export interface SessionFilters {
+  readonly sessionId: boolean
+  readonly userId: boolean
+  readonly agentId: boolean
+}
+
+/**
+ * Messages matching the search parameter, best first (ties by session and seq), a page at a
+ * time. Bind order: the words, then the filters given (session, user, agent), then the words
+ * again where the rank takes them, the limit and the offset.
+ */
+export function searchMessages(d: Dialect, filters: SessionFilters): string {
+  const s = d.search
+  let i = 1
+  const where = [s.where(d.placeholder(i++))]
+  if (filters.sessionId) where.push(`m.session_id = ${d.placeholder(i++)}`)
+  const owner: string[] = []
+  if (filters.userId) owner.push(`user_id = ${d.placeholder(i++)}`)
+  if (filters.agentId) owner.push(`agent_id = ${d.placeholder(i++)}`)
+  if (owner.length > 0) where.push(`m.session_id IN (SELECT id FROM ${d.table('sessions')} WHERE ${owner.join(' AND ')})`)
+  const rank = s.rank(s.rankTakesQuery ? d.placeholder(i++) : '')
+  const columns = MESSAGES.columns.map((c) => `m.${c.name}`).join(', ')
+  return `SELECT ${columns} FROM ${s.from()} WHERE ${where.join(' AND ')} ORDER BY ${rank}, m.session_id, m.seq LIMIT ${d.placeholder(i++)} OFFSET ${d.placeholder(i)}`
+}
+
+/** Sessions a prune selects, in id order: bind the conditions given, in this order, then the limit. */
+export function selectPrunable(d: Dialect, conditions: { endedBefore: boolean; inactiveSince: boolean; userId: boolean; afterId: boolean }): string {
+  let i = 1
+  const where: string[] = []
+  if (conditions.endedBefore) where.push(`ended_at IS NOT NULL AND ended_at < ${d.placeholder(i++)}`)
+  if (conditions.inactiveSince) where.push(`updated_at < ${d.placeholder(i++)}`)
+  if (conditions.userId) where.push(`user_id = ${d.placeholder(i++)}`)
+  if (conditions.afterId) where.push(`id > ${d.placeholder(i++)}`)
+  return `SELECT ${columnList(SESSIONS)} FROM ${d.table('sessions')}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${d.placeholder(i)}`
+}
+
+/** Deletes the rows of `count` sessions from `table` (by `session_id`, or `id` for sessions). */
+export const deleteBySessions = (d: Dialect, table: TableName, count: number): string =>
+  `DELETE FROM ${d.table(table)} WHERE ${table === 'sessions' ? 'id' : 'session_id'} IN (${placeholders(d, count)})`
+
+/** The keys of a session's stored records of `table`, for an import to skip them. */
+export function selectKeys(d: Dialect, table: 'messages' | 'tool_calls' | 'agent_states' | 'runs' | 'traces' | 'spans'): string {
+  const keys = table === 'messages' || table === 'tool_calls' ? 'id, seq' : table === 'agent_states' ? 'name, agent_id' : table === 'spans' ? 'trace_id, id' : 'id'
+  return `SELECT ${keys} FROM ${d.table(table)} WHERE session_id = ${d.placeholder(1)}`
+}
+
+/** An agent state as an import writes it: unless its key is stored. */
+export const insertAgentState = (d: Dialect): string =>
+  cached(d, 'insertAgentState', 1, () => d.insertIgnoring(AGENT_STATES, `VALUES ${valuesList(d, AGENT_STATES.columns.length, 1)}`))
+
+/** A whole session row as an import writes it: unless its id is stored. */
+export const insertSession = (d: Dialect): string =>
+  cached(d, 'insertSession', 1, () => d.insertIgnoring(SESSIONS, `VALUES ${valuesList(d, SESSIONS.columns.length, 1)}`))
+
+/** Raises a session's `last_seq` to at least the bound value (bound twice), never lowers it. */
+export const raiseLastSeq = (d: Dialect): string =>
+  `UPDATE ${d.table('sessions')} SET last_seq = CASE WHEN last_seq < ${d.placeholder(1)} THEN ${d.placeholder(2)} ELSE last_seq END WHERE id = ${d.placeholder(3)}`
+
+/** Record counts of every table and the sessions' time span, in one row. */
+export function selectStats(d: Dialect): string {
+  const count = (table: TableName): string => `(SELECT COUNT(*) FROM ${d.table(table)})`
+  return `SELECT ${count('sessions')} AS sessions, ${count('messages')} AS messages, ${count('tool_calls')} AS tool_calls, ` +
+    `${count('agent_states')} AS agent_states, ${count('runs')} AS runs, ${count('traces')} AS traces, ${count('spans')} AS spans, ` +
+    `(SELECT MIN(created_at) FROM ${d.table('sessions')}) AS oldest, (SELECT MAX(updated_at) FROM ${d.table('sessions')}) AS newest`
+}

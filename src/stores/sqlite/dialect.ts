@@ -24,6 +24,14 @@ export function sqliteDialect(prefix: string): Dialect {
       selfCommitting: false,
       tableOptions: '',
     },
+    // FTS5 (migration 3): the words as quoted tokens, so no text is read as query syntax; bm25 is lower for a better match
+    search: {
+      param: (words) => words.map((w) => `"${w}"`).join(' '),
+      from: () => `${table('messages_search')} JOIN ${table('messages')} m ON m.rowid = ${table('messages_search')}.rowid`,
+      where: (query) => `${table('messages_search')} MATCH ${query}`,
+      rank: () => `bm25(${table('messages_search')})`,
+      rankTakesQuery: false,
+    },
     placeholder: () => '?',
     table,
     index: (name) => `"${prefix}${name}"`,

@@ -47,5 +47,20 @@ export function sqliteMigrations(d: Dialect): readonly Migration[] {
       `ALTER TABLE ${t('messages')} ADD COLUMN tool_calls TEXT`,
       `ALTER TABLE ${t('tool_calls')} ADD COLUMN tool_call_id TEXT`,
     ],
+  }, {
+    // Full-text search over message content (issue 11): an FTS5 index whose content is the
+    // messages table itself (rows by rowid), kept by triggers, filled from the existing rows.
+    version: 3,
+    statements: [
+      `CREATE VIRTUAL TABLE ${t('messages_search')} USING fts5(content, content=${t('messages')}, content_rowid='rowid')`,
+      `CREATE TRIGGER ${i('messages_search_insert')} AFTER INSERT ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search')} (rowid, content) VALUES (new.rowid, new.content); END`,
+      `CREATE TRIGGER ${i('messages_search_delete')} AFTER DELETE ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) VALUES ('delete', old.rowid, old.content); END`,
+      `CREATE TRIGGER ${i('messages_search_update')} AFTER UPDATE OF content ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) VALUES ('delete', old.rowid, old.content);
+        INSERT INTO ${t('messages_search')} (rowid, content) VALUES (new.rowid, new.content); END`,
+      `INSERT INTO ${t('messages_search')} (${t('messages_search')}) VALUES ('rebuild')`,
+    ],
   }]
 }
