@@ -32,10 +32,11 @@ export function toBundle(session: Session, messages: readonly Message[], toolCal
   const oldestFirst = <T extends { readonly startedAt: string; readonly id: string }>(a: T, b: T): number =>
     a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
   return {
-    session, messages, toolCalls, agentStates,
+    session, messages, toolCalls,
+    agentStates: [...agentStates].sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0)),
     runs: [...runs].sort(oldestFirst),
-    traces: traces.map(({ spans: _spans, ...trace }): TraceRecord => trace).sort(oldestFirst),
-    spans: traces.flatMap((t) => t.spans),
+    traces: [...traces].sort(oldestFirst).map(({ spans: _spans, ...trace }): TraceRecord => trace),
+    spans: [...traces].sort(oldestFirst).flatMap((t) => t.spans),
   }
 }
 
