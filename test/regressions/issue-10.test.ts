@@ -64,7 +64,12 @@ async function checkUpgraded(db: PraisonAIDB, session: string): Promise<void> {
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_v2', type: 'function', function: { name: 'calculator', arguments: '{"expression":"3 + 3"}' } }] },
     { role: 'tool', tool_call_id: 'call_v2', content: '6' },
   ])
-  assert.equal((await db.storeInfo()).schemaVersion, 2)
+  assert.equal((await db.storeInfo()).schemaVersion, 3)
+}
+
+/** Migration 3 (issue 11) indexed the messages written before it: a search finds them. */
+async function checkSearchable(db: PraisonAIDB, session: string): Promise<void> {
+  assert.deepEqual((await db.searchMessages({ query: 'what', sessionId: session })).items.map((h) => h.seq), [1])
 }
 
 /** Creates a schema of version 1 by running migration 1 alone (the frozen statements), as the code of version 1 did. */
@@ -104,7 +109,8 @@ describe('issue 10: a schema of version 1 upgrades in place', () => {
       {
         await using db = new PraisonAIDB(`sqlite:///${path}`)
         await checkUpgraded(db, 'v1-session')
-        assert.equal(db.storeInfoSync().schemaVersion, 2)
+        assert.equal(db.storeInfoSync().schemaVersion, 3)
+        await checkSearchable(db, 'v1-session')
       }
       await using again = new PraisonAIDB(`sqlite:///${path}`)
       assert.deepEqual((await again.getToolCalls('v1-session')).map((c) => c.toolCallId), [null, 'call_v2'], 'the upgraded file opens again as it is')
@@ -128,6 +134,7 @@ describe('issue 10: a schema of version 1 upgrades in place', () => {
     })
     await using db = new PraisonAIDB(`${PG_URL}?schema=${schema}`)
     await checkUpgraded(db, 'pg-v1')
+    await checkSearchable(db, 'pg-v1')
   })
 
   it('MariaDB: a version 1 database opens, keeps its records, and takes runs, traces and tool call ids; a migration 2 cut short completes', async () => {
@@ -143,9 +150,9 @@ describe('issue 10: a schema of version 1 upgrades in place', () => {
         }
         await migrateToV1(d, mysqlMigrations(d), execute)
         for (const step of v1Rows(d, `mysql-v1-${prefix}`)) await execute(step)
-        // MySQL commits each DDL statement: a process killed after migration 2's statements but
-        // before its version row leaves them applied, and the next open runs them again
-        if (prefix === 'cut_') for (const sql of mysqlMigrations(d)[1]!.statements) await execute({ sql, params: [] })
+        // MySQL commits each DDL statement: a process killed after migration 2's (and 3's)
+        // statements but before their version rows leaves them applied, and the next open runs them again
+        if (prefix === 'cut_') for (const migration of mysqlMigrations(d).slice(1)) for (const sql of migration.statements) await execute({ sql, params: [] })
       }, database)
       await using db = new PraisonAIDB(`${rootUrl(database)}${prefix === 'agentdb_' ? '' : `?tablePrefix=${prefix}`}`)
       await checkUpgraded(db, `mysql-v1-${prefix}`)
