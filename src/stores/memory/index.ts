@@ -15,8 +15,6 @@ interface SessionData {
   /** Updated in place on every write; readers get copies. */
   readonly session: MutableSession
   lastSeq: number
-  /** The greatest record id stored: ids from newId() grow, so a greater one is new without a lookup. */
-  lastId: string
   readonly messages: Message[]
   readonly toolCalls: ToolCall[]
   readonly agents: Map<string, AgentState>
@@ -98,6 +96,8 @@ function newestFirst(a: Session, b: Session): number {
 /** The data of a memory store; it lives as long as its `PraisonAIDB`. */
 class MemoryData {
   readonly sessions = new Map<string, SessionData>()
+  /** The ids of every stored message and tool call. */
+  readonly #ids = new Set<string>()
 
   #session(op: WriteOp): SessionData {
     const seed = op.session
@@ -105,7 +105,7 @@ class MemoryData {
     if (data === undefined) {
       data = {
         session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+        lastSeq: 0, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
       }
       this.sessions.set(seed.id, data)
     } else {
@@ -136,11 +136,15 @@ class MemoryData {
         this.#phase(data, op)
         continue
       }
+      const id = op.record.id
+      // ids are unique across sessions, as the SQL stores' primary keys are: a stored id adds nothing
+      if (this.#ids.has(id)) {
+        seqs.push(0)
+        continue
+      }
+      this.#ids.add(id)
       const seq = ++data.lastSeq
       seqs.push(seq)
-      const id = op.record.id
-      if (id > data.lastId) data.lastId = id
-      else if (data.messages.some((m) => m.id === id) || data.toolCalls.some((t) => t.id === id)) continue
       // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
       if (op.type === 'message') {
         const m = op.record
@@ -201,6 +205,9 @@ class MemoryData {
   }
 
   delete(sessionId: string): boolean {
+    const data = this.sessions.get(sessionId)
+    if (data === undefined) return false
+    for (const record of [...data.messages, ...data.toolCalls]) this.#ids.delete(record.id)
     return this.sessions.delete(sessionId)
   }
 }
