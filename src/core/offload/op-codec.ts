@@ -1,3 +1,4 @@
+import { JsonText } from '../json-text.js'
 import type { AgentState, JsonObject, JsonValue, Role } from '../records.js'
 import type { NewMessage, NewToolCall, SessionSeed, WriteOp } from '../store.js'
 
@@ -23,7 +24,7 @@ const plainSeed = (id: string, at: string): SessionSeed => ({ id, userId: null, 
 /** Pushes the tag, then the seed unless it is plain. */
 function pushHead(out: unknown[], tag: number, s: SessionSeed, sessionId: string, at: string): void {
   if (isPlainSeed(s, sessionId, at)) out.push(tag + PLAIN_SEED)
-  else out.push(tag, s.id, s.userId, s.agentId, s.name, s.metadata, s.at)
+  else out.push(tag, s.id, s.userId, s.agentId, s.name, JSON.stringify(s.metadata), s.at)
 }
 
 /**
@@ -34,9 +35,11 @@ function pushHead(out: unknown[], tag: number, s: SessionSeed, sessionId: string
  *
  * Each op is a tag and its fields in a fixed order, in one flat array for the whole batch,
  * so no key is written per op; a seed that only names the record's session at the record's
- * time (every message and tool call) is left out. Validation makes every value JSON
- * (`checkJson`), so the round trip is exact but for -0: a `durationMs` of -0 is carried as a
- * string, and inside a JSON value -0 arrives as 0, as the JSON text of every store keeps it.
+ * time (every message and tool call) is left out. JSON fields (metadata, arguments, result)
+ * are carried as their JSON text and arrive as `JsonText`, which a SQL store binds as it is:
+ * each is serialized once on its way to the database (issue 8). Validation makes every value
+ * JSON (`checkJson`), so the round trip is exact but for -0: a `durationMs` of -0 is carried
+ * as a string, and inside a JSON value -0 arrives as 0, as the JSON text of every store keeps it.
  */
 export function encodeOps(ops: readonly WriteOp[]): string {
   const out: unknown[] = []
@@ -45,20 +48,20 @@ export function encodeOps(ops: readonly WriteOp[]): string {
       case 'message': {
         const r = op.record
         pushHead(out, MESSAGE, op.session, r.sessionId, r.createdAt)
-        out.push(r.id, r.sessionId, r.role, r.content, r.metadata, r.createdAt, r.runId)
+        out.push(r.id, r.sessionId, r.role, r.content, JSON.stringify(r.metadata), r.createdAt, r.runId)
         break
       }
       case 'toolCall': {
         const r = op.record
         pushHead(out, TOOL_CALL, op.session, r.sessionId, r.createdAt)
         const durationMs = Object.is(r.durationMs, -0) ? NEGATIVE_ZERO : r.durationMs
-        out.push(r.id, r.sessionId, r.toolName, r.arguments, r.result, r.error, durationMs, r.metadata, r.createdAt, r.runId)
+        out.push(r.id, r.sessionId, r.toolName, JSON.stringify(r.arguments), JSON.stringify(r.result), r.error, durationMs, JSON.stringify(r.metadata), r.createdAt, r.runId)
         break
       }
       case 'agentState': {
         const r = op.record
-        out.push(AGENT_STATE, op.session.id, op.session.userId, op.session.agentId, op.session.name, op.session.metadata, op.session.at)
-        out.push(r.sessionId, r.name, r.agentId, r.status, r.startedAt, r.endedAt, r.metadata)
+        out.push(AGENT_STATE, op.session.id, op.session.userId, op.session.agentId, op.session.name, JSON.stringify(op.session.metadata), op.session.at)
+        out.push(r.sessionId, r.name, r.agentId, r.status, r.startedAt, r.endedAt, JSON.stringify(r.metadata))
         break
       }
     }
@@ -92,7 +95,11 @@ class Fields {
   }
 
   json(): JsonObject {
-    return this.next() as JsonObject
+    return new JsonText(this.string()).asObject()
+  }
+
+  jsonValue(): JsonValue {
+    return new JsonText(this.string()).asValue()
   }
 
   seed(): SessionSeed {
@@ -116,7 +123,7 @@ export function decodeOps(text: string): WriteOp[] {
       const sessionId = f.string()
       const toolName = f.string()
       const toolArguments = f.json()
-      const result = f.next() as JsonValue
+      const result = f.jsonValue()
       const error = f.nullableString()
       const duration = f.next() as number | string | null
       const durationMs = duration === NEGATIVE_ZERO ? -0 : duration as number | null
