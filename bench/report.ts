@@ -78,6 +78,16 @@ export function renderReport(r: Results): string {
     ]))
   }
 
+  if (r.sequential) {
+    const q = r.sequential
+    out.push('', '## One agent on SQLite WAL FULL (per call, interleaved, median of repetitions)', '')
+    out.push(q.error !== undefined ? `failed: ${q.error}` : table(['call', 'p50 (ms)', 'p99 (ms)'], [
+      ['await db.aonUserMessage (worker thread, commit before resolve)', fixed(q.hookP50Ms, 3), fixed(q.hookP99Ms, 3)],
+      ['raw better-sqlite3 autocommit INSERT, awaited (main thread)', fixed(q.rawInsertP50Ms, 3), fixed(q.rawInsertP99Ms, 3)],
+      ['ratio', ratio(q.ratio), ''],
+    ]))
+  }
+
   out.push('', '## Peak RSS', '')
   out.push(table(['after phase', 'RSS (MB)', 'peak RSS so far (MB)'], r.rss.map((p) => [p.phase, fixed(p.rssMb, 0), fixed(p.maxRssMb, 0)])))
 
