@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { AgentState, JsonValue } from '../../src/core/records.js'
-import type { NewMessage, NewToolCall, SessionSeed } from '../../src/core/store.js'
+import type { AgentState, JsonValue, Run, Span } from '../../src/core/records.js'
+import type { NewMessage, NewToolCall, SessionSeed, TraceRecord } from '../../src/core/store.js'
 import type { DescribedTable, Dialect } from '../../src/stores/sql/dialect.js'
 import {
-  agentStateParams, messageParams, sessionParams, toAgentState, toMessage, toSession, toToolCall, toolCallParams, type Row,
+  agentStateParams, messageParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
+  toTrace, toolCallParams, traceParams, type Row,
 } from '../../src/stores/sql/rows.js'
 import type { ColumnDescription } from '../../src/stores/sql/schema.js'
-import { AGENT_STATES, MESSAGES, SESSIONS, TABLES, TOOL_CALLS } from '../../src/stores/sql/tables.js'
+import { AGENT_STATES, MESSAGES, RUNS, SESSIONS, SPANS, TABLES, TOOL_CALLS, TRACES } from '../../src/stores/sql/tables.js'
 import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
 
 // A dialect whose conversions leave a mark, so each value shows which conversion it went through.
@@ -77,6 +78,15 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
   for (const nulls of [false, true]) {
     const label = nulls ? 'with nullable columns NULL' : 'with every column set'
 
+    it(`binds runs, traces and spans column by column, ${label}`, () => {
+      const run = sampleRecord(RUNS, nulls)
+      assert.deepEqual(runParams(marking, run as unknown as Run), describedParams(RUNS, run))
+      const trace = sampleRecord(TRACES, nulls)
+      assert.deepEqual(traceParams(marking, trace as unknown as TraceRecord), describedParams(TRACES, trace))
+      const span = sampleRecord(SPANS, nulls)
+      assert.deepEqual(spanParams(marking, span as unknown as Span), describedParams(SPANS, span))
+    })
+
     it(`binds messages, tool calls and agent states column by column, ${label}`, () => {
       const message = sampleRecord(MESSAGES, nulls)
       assert.deepEqual(messageParams(marking, withoutSeq(message) as unknown as NewMessage, message['seq'] as number), describedParams(MESSAGES, message))
@@ -99,6 +109,7 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
     it(`reads every table's rows field by field, ${label}`, () => {
       const readers: readonly [DescribedTable, (d: Dialect, row: Row) => unknown][] = [
         [SESSIONS, toSession], [MESSAGES, toMessage], [TOOL_CALLS, toToolCall], [AGENT_STATES, toAgentState],
+        [RUNS, toRun], [TRACES, toTrace], [SPANS, toSpan],
       ]
       assert.deepEqual(readers.map(([table]) => table.name), TABLES.map((table) => table.name), 'every described table has a reader')
       for (const [table, read] of readers) {
@@ -118,5 +129,11 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
     assert.notDeepEqual(messageParams(marking, withoutSeq(message) as unknown as NewMessage, 1), describedParams(swapped, message))
     const { row, record } = describedRow({ ...TOOL_CALLS, columns: TOOL_CALLS.columns.map((c) => (c.name === 'duration_ms' ? { ...c, type: 'text' as const } : c)) }, false)
     assert.notDeepEqual(toToolCall(marking, row), record)
+    // the new nullable columns: a mapping that skipped one would read undefined, not the value
+    const run = sampleRecord(RUNS, false)
+    const withoutOutput = { ...RUNS, columns: RUNS.columns.filter((c) => c.name !== 'output') }
+    assert.notDeepEqual(runParams(marking, run as unknown as Run), describedParams(withoutOutput, run))
+    const spanRow = describedRow({ ...SPANS, columns: SPANS.columns.map((c) => (c.name === 'parent_span_id' ? { ...c, type: 'json' as const } : c)) }, false)
+    assert.notDeepEqual(toSpan(marking, spanRow.row), spanRow.record)
   })
 })

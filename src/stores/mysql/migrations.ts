@@ -1,5 +1,7 @@
 import type { Dialect } from '../sql/dialect.js'
+import { createTable } from '../sql/ddl.js'
 import type { Migration } from '../sql/migrate.js'
+import { RUNS, SPANS, TRACES } from '../sql/tables.js'
 
 // The types of migration 1 (why keys are VARBINARY: see the dialect's COLUMN_TYPES, which new
 // tables are rendered with). Frozen with it: never edit.
@@ -8,6 +10,23 @@ const TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
 const SHORT = 'VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
 const TIME = 'DATETIME(3)'
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+
+/**
+ * `ALTER TABLE … ADD COLUMN` that may run again: MySQL 8 has no `ADD COLUMN IF NOT EXISTS`
+ * (MariaDB has), so the statement is prepared only when information_schema lacks the column.
+ * A migration cut short between its statements is then completed by the next open.
+ */
+function addColumn(d: Dialect, table: 'messages' | 'tool_calls', column: string, type: string): string[] {
+  const quoted = d.table(table)
+  const bare = quoted.slice(1, -1)
+  const alter = `ALTER TABLE ${quoted} ADD COLUMN ${column} ${type}`
+  return [
+    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND COLUMN_NAME = '${column}'), 'DO 0', '${alter}')`,
+    'PREPARE agentdb_ddl FROM @agentdb_ddl',
+    'EXECUTE agentdb_ddl',
+    'DEALLOCATE PREPARE agentdb_ddl',
+  ]
+}
 
 /**
  * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped
@@ -52,6 +71,17 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
         metadata ${TEXT} NOT NULL,
         PRIMARY KEY (session_id, name, agent_id)
       ) ${TABLE_OPTIONS}`,
+    ],
+  }, {
+    // Records the model can resume from (issue 10): runs, traces and spans; an assistant
+    // turn's tool calls and the provider's tool call id. Every statement may run again.
+    version: 2,
+    statements: [
+      ...createTable(d, RUNS),
+      ...createTable(d, TRACES),
+      ...createTable(d, SPANS),
+      ...addColumn(d, 'messages', 'tool_calls', `${TEXT} NULL`),
+      ...addColumn(d, 'tool_calls', 'tool_call_id', `${SHORT} NULL`),
     ],
   }]
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
-import type { Backend, Store } from '../../core/store.js'
+import { takesSeq, type Backend, type Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
@@ -39,11 +39,14 @@ function readApplicationName(reader: OptionReader<PostgresOptions>): string {
   return name
 }
 
-/** Batches without agent state (nearly all) go as one statement, outside BEGIN/COMMIT. */
+/**
+ * Batches of messages and tool calls only (nearly all) go as one statement, outside
+ * BEGIN/COMMIT; one holding an agent state, run, trace or span takes the shared plan.
+ */
 const postgresWrite: WriteChoice = (d, ops) =>
-  ops.some((op) => op.type === 'agentState')
-    ? { plan: writePlan(d, ops), transactional: true }
-    : { plan: singleStatementWritePlan(d, ops), transactional: false }
+  ops.every(takesSeq)
+    ? { plan: singleStatementWritePlan(d, ops), transactional: false }
+    : { plan: writePlan(d, ops), transactional: true }
 
 /**
  * The PostgreSQL backend (`postgres://` and `postgresql://`), on a node-postgres pool.

@@ -1,6 +1,8 @@
+import { createTable } from '../sql/ddl.js'
 import type { Dialect } from '../sql/dialect.js'
 import { migratePlan, type Migration } from '../sql/migrate.js'
 import type { SqlPlan } from '../sql/plans.js'
+import { RUNS, SPANS, TRACES } from '../sql/tables.js'
 import { quoteIdentifier } from './dialect.js'
 
 /** First key of agentdb's advisory locks ("agdb"); the second is the schema name's hash. */
@@ -42,6 +44,18 @@ export function postgresMigrations(d: Dialect): readonly Migration[] {
         session_id ${key} NOT NULL, name ${key} NOT NULL, agent_id ${key} NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('started', 'ended')), started_at TIMESTAMPTZ NOT NULL,
         ended_at TIMESTAMPTZ, metadata JSONB NOT NULL, PRIMARY KEY (session_id, name, agent_id))`,
+    ],
+  }, {
+    // Records the model can resume from (issue 10): runs, traces and spans; an assistant
+    // turn's tool calls and the provider's tool call id. Runs in one transaction with the
+    // version row, so a v1 schema upgrades in place, all or nothing.
+    version: 2,
+    statements: [
+      ...createTable(d, RUNS),
+      ...createTable(d, TRACES),
+      ...createTable(d, SPANS),
+      `ALTER TABLE ${t('messages')} ADD COLUMN tool_calls JSONB`,
+      `ALTER TABLE ${t('tool_calls')} ADD COLUMN tool_call_id TEXT`,
     ],
   }]
 }

@@ -1,4 +1,4 @@
-import type { WriteOp, WriteResult } from '../../core/store.js'
+import { takesSeq, type WriteOp, type WriteResult } from '../../core/store.js'
 import type { DescribedTable, Dialect } from '../sql/dialect.js'
 import { collectSessions, type SqlPlan } from '../sql/plans.js'
 import { messageParams, sessionParams, toolCallParams } from '../sql/rows.js'
@@ -46,7 +46,7 @@ SELECT id, last_seq FROM s`
 const statements = new WeakMap<Dialect, string>()
 
 /**
- * A batch of messages and tool calls (no agent state) as ONE statement: sessions upserted
+ * A batch of messages and tool calls only (no agent state, run, trace or span) as ONE statement: sessions upserted
  * with their seq ranges reserved, messages and tool calls inserted with their seqs, all from
  * column arrays (`unnest`), which PostgreSQL binds far faster than thousands of scalar
  * parameters. One statement is atomic on its own: no BEGIN/COMMIT round trips. Semantics are
@@ -61,7 +61,7 @@ export function* singleStatementWritePlan(d: Dialect, ops: readonly WriteOp[]): 
   const toolCalls: unknown[][] = []
   const order: [string, number][] = []
   for (const op of ops) {
-    if (op.type === 'agentState') throw new TypeError('singleStatementWritePlan takes no agent-state writes')
+    if (!takesSeq(op)) throw new TypeError(`singleStatementWritePlan takes messages and tool calls only, got a ${op.type} write`)
     const id = op.session.id
     const k = (taken.get(id) ?? 0) + 1
     taken.set(id, k)

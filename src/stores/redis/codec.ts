@@ -1,6 +1,7 @@
 import { StoreError } from '../../core/errors.js'
-import type { AgentState, JsonObject, Message, Session, ToolCall } from '../../core/records.js'
-import type { WriteOp } from '../../core/store.js'
+import type { AgentState, JsonObject, Message, Run, RunStatus, Session, Span, SpanStatus, ToolCall, Trace } from '../../core/records.js'
+import type { TraceRecord, WriteOp } from '../../core/store.js'
+import { recordMember, spanMember, type RedisKeys } from './keys.js'
 
 /** A nullable string as one script argument: '' for null, 'v' + the value otherwise. */
 function nullable(value: string | null): string {
@@ -12,34 +13,97 @@ function agentStateField(state: AgentState): string {
   return JSON.stringify([state.name, state.agentId])
 }
 
-/**
- * One write op as the `WRITE_SCRIPT` arguments (FIELDS_PER_OP of them). Record bodies are
- * JSON built here; the script only splices `"seq"` or `"startedAt"` in front, so values
- * reach Redis and come back byte for byte.
- */
-export function encodeOp(op: WriteOp): string[] {
-  const s = op.session
-  const head = [s.id, nullable(s.userId), nullable(s.agentId), nullable(s.name), JSON.stringify(s.metadata), s.at]
+/** A record's hash fields as the write script takes them: name, then the value ('' null, 'v' + value). */
+type Fields = readonly (readonly [string, string | null])[]
+
+/** What an end sets (`Phase` in core/store.ts): the end fields, and the details when it replaces them. */
+function endFields(ends: readonly string[], details: string, replaceDetails: boolean): string[] {
+  return replaceDetails ? [...ends, details] : [...ends]
+}
+
+/** The 'r' part of a run, trace or span write (see `WRITE_SCRIPT`). */
+function phasedArgs(phase: 's' | 'e', key: string, fields: Fields, ends: readonly string[], zsets: readonly (readonly [string, string])[], sets: readonly (readonly [string, string])[]): string[] {
+  return [
+    phase, key,
+    String(fields.length), ...fields.flatMap(([name, value]) => [name, nullable(value)]),
+    String(ends.length), ...ends,
+    String(zsets.length), ...zsets.flat(),
+    String(sets.length), ...sets.flat(),
+  ]
+}
+
+function runArgs(keys: RedisKeys, op: Extract<WriteOp, { type: 'run' }>): string[] {
+  const r = op.record
+  const fields: Fields = [
+    ['id', r.id], ['sessionId', r.sessionId], ['status', r.status], ['input', r.input], ['output', r.output],
+    ['metrics', JSON.stringify(r.metrics)], ['metadata', JSON.stringify(r.metadata)], ['startedAt', r.startedAt], ['endedAt', r.endedAt],
+  ]
+  const ends = endFields(['status', 'output', 'metrics', 'endedAt'], 'metadata', op.replaceDetails)
+  return phasedArgs(op.phase === 'start' ? 's' : 'e', keys.run(r.sessionId, r.id), fields, ends, [[keys.runs(r.sessionId), recordMember(r.startedAt, r.id, r.sessionId)]], [])
+}
+
+function traceArgs(keys: RedisKeys, op: Extract<WriteOp, { type: 'trace' }>): string[] {
+  const t = op.record
+  const fields: Fields = [
+    ['id', t.id], ['sessionId', t.sessionId], ['runId', t.runId], ['userId', t.userId], ['name', t.name], ['status', t.status],
+    ['metadata', JSON.stringify(t.metadata)], ['startedAt', t.startedAt], ['endedAt', t.endedAt],
+  ]
+  const member = recordMember(t.startedAt, t.id, t.sessionId)
+  const indexes: [string, string][] = [[keys.traces({ sessionId: t.sessionId }), member], [keys.traces('all'), member]]
+  if (t.userId !== null) indexes.push([keys.traces({ userId: t.userId }), member])
+  const ends = endFields(['status', 'endedAt'], 'metadata', op.replaceDetails)
+  return phasedArgs(op.phase === 'start' ? 's' : 'e', keys.trace(t.sessionId, t.id), fields, ends, indexes, [])
+}
+
+function spanArgs(keys: RedisKeys, op: Extract<WriteOp, { type: 'span' }>): string[] {
+  const s = op.record
+  const fields: Fields = [
+    ['id', s.id], ['traceId', s.traceId], ['sessionId', s.sessionId], ['parentSpanId', s.parentSpanId], ['name', s.name], ['kind', s.kind],
+    ['status', s.status], ['attributes', JSON.stringify(s.attributes)], ['error', s.error], ['startedAt', s.startedAt], ['endedAt', s.endedAt],
+  ]
+  const ends = endFields(['status', 'error', 'endedAt'], 'attributes', op.replaceDetails)
+  return phasedArgs(op.phase === 'start' ? 's' : 'e', keys.span(s.sessionId, s.traceId, s.id), fields, ends,
+    [[keys.spans(s.sessionId, s.traceId), spanMember(s.startedAt, s.id)]], [[keys.spanTraces(s.sessionId), s.traceId]])
+}
+
+/** The entries of one op after its kind and session (see `WRITE_SCRIPT`). */
+function opArgs(keys: RedisKeys, op: WriteOp): [string, ...string[]] {
   switch (op.type) {
     case 'message': {
       const r = op.record
-      const body = { id: r.id, sessionId: r.sessionId, role: r.role, content: r.content, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId }
-      return ['m', ...head, r.id, JSON.stringify(body), '', '', '']
+      const body = { id: r.id, sessionId: r.sessionId, role: r.role, content: r.content, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCalls: r.toolCalls }
+      return ['m', r.id, JSON.stringify(body), '', '', '']
     }
     case 'toolCall': {
       const r = op.record
       const body = {
         id: r.id, sessionId: r.sessionId, toolName: r.toolName, arguments: r.arguments, result: r.result,
-        error: r.error, durationMs: r.durationMs, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId,
+        error: r.error, durationMs: r.durationMs, metadata: r.metadata, createdAt: r.createdAt, runId: r.runId, toolCallId: r.toolCallId,
       }
-      return ['t', ...head, r.id, JSON.stringify(body), '', '', '']
+      return ['t', r.id, JSON.stringify(body), '', '', '']
     }
     case 'agentState': {
       const r = op.record
       const rest = { sessionId: r.sessionId, name: r.name, agentId: r.agentId, status: r.status, endedAt: r.endedAt, metadata: r.metadata }
-      return ['a', ...head, agentStateField(r), JSON.stringify(rest), JSON.stringify(r.startedAt), r.status, nullable(r.endedAt)]
+      return ['a', agentStateField(r), JSON.stringify(rest), JSON.stringify(r.startedAt), r.status, nullable(r.endedAt)]
     }
+    case 'run': return ['r', ...runArgs(keys, op)]
+    case 'trace': return ['r', ...traceArgs(keys, op)]
+    case 'span': return ['r', ...spanArgs(keys, op)]
   }
+}
+
+/**
+ * One write op as `WRITE_SCRIPT` arguments: its length, kind, session and record. Message and
+ * tool call bodies are JSON built here; the script only splices `"seq"` or `"startedAt"` in
+ * front, so values reach Redis and come back byte for byte. Runs, traces and spans are hashes
+ * of their fields, so the script merges an end into a start without parsing JSON.
+ */
+export function encodeOp(keys: RedisKeys, op: WriteOp): string[] {
+  const s = op.session
+  const [kind, ...record] = opArgs(keys, op)
+  const args = [kind, s.id, nullable(s.userId), nullable(s.agentId), nullable(s.name), JSON.stringify(s.metadata), s.at, ...record]
+  return [String(args.length), ...args]
 }
 
 /** Parses JSON this store wrote. @throws StoreError `STORE_FAILED` when a key holds something else. */
@@ -88,9 +152,82 @@ export function toSession(fields: ReadonlyMap<string, string>, where: string): S
   }
 }
 
-/** Sorted-set members (record JSON) as records. */
-export function toRecords<T extends Message | ToolCall>(reply: unknown, where: string): T[] {
-  return asStrings(reply, where).map((member) => parseStored<T>(member, where))
+/** Sorted-set members (message JSON) as messages; one written before `toolCalls` existed has none (null). */
+export function toMessages(reply: unknown, where: string): Message[] {
+  return asStrings(reply, where).map((member) => {
+    const message = parseStored<Message>(member, where)
+    return message.toolCalls === undefined ? { ...message, toolCalls: null } : message
+  })
+}
+
+/** Sorted-set members (tool call JSON) as tool calls; one written before `toolCallId` existed has none (null). */
+export function toToolCalls(reply: unknown, where: string): ToolCall[] {
+  return asStrings(reply, where).map((member) => {
+    const call = parseStored<ToolCall>(member, where)
+    return call.toolCallId === undefined ? { ...call, toolCallId: null } : call
+  })
+}
+
+/** A field of a record hash, which the write script always sets. @throws StoreError `STORE_FAILED` when absent. */
+function required(fields: ReadonlyMap<string, string>, name: string, where: string): string {
+  const value = fields.get(name)
+  if (value === undefined) throw new StoreError('STORE_FAILED', `${where} holds a record hash without ${name}, which this store did not write`)
+  return value
+}
+
+/** A run hash as a `Run`. */
+export function toRun(reply: unknown, where: string): Run {
+  const f = toFields(reply, where)
+  return {
+    id: required(f, 'id', where),
+    sessionId: required(f, 'sessionId', where),
+    status: required(f, 'status', where) as RunStatus,
+    input: required(f, 'input', where),
+    output: f.get('output') ?? null,
+    metrics: parseStored<JsonObject>(required(f, 'metrics', where), where),
+    metadata: parseStored<JsonObject>(required(f, 'metadata', where), where),
+    startedAt: required(f, 'startedAt', where),
+    endedAt: f.get('endedAt') ?? null,
+  }
+}
+
+function toTraceRecord(reply: unknown, where: string): TraceRecord {
+  const f = toFields(reply, where)
+  return {
+    id: required(f, 'id', where),
+    sessionId: required(f, 'sessionId', where),
+    runId: f.get('runId') ?? null,
+    userId: f.get('userId') ?? null,
+    name: required(f, 'name', where),
+    status: required(f, 'status', where) as SpanStatus,
+    metadata: parseStored<JsonObject>(required(f, 'metadata', where), where),
+    startedAt: required(f, 'startedAt', where),
+    endedAt: f.get('endedAt') ?? null,
+  }
+}
+
+function toSpan(reply: unknown, where: string): Span {
+  const f = toFields(reply, where)
+  return {
+    id: required(f, 'id', where),
+    traceId: required(f, 'traceId', where),
+    sessionId: required(f, 'sessionId', where),
+    parentSpanId: f.get('parentSpanId') ?? null,
+    name: required(f, 'name', where),
+    kind: required(f, 'kind', where),
+    status: required(f, 'status', where) as SpanStatus,
+    attributes: parseStored<JsonObject>(required(f, 'attributes', where), where),
+    error: f.get('error') ?? null,
+    startedAt: required(f, 'startedAt', where),
+    endedAt: f.get('endedAt') ?? null,
+  }
+}
+
+/** One entry of the traces script's reply (the trace's hash, then its spans' hashes) as a `Trace`. */
+export function toTrace(reply: unknown, where: string): Trace {
+  if (!Array.isArray(reply) || reply.length === 0) throw new StoreError('STORE_FAILED', `${where} answered a traces read with an unexpected reply`)
+  const [trace, ...spans] = reply as unknown[]
+  return { ...toTraceRecord(trace, where), spans: spans.map((span) => toSpan(span, where)) }
 }
 
 /** An agent-state hash as states, ordered like the SQL stores: by startedAt, name, agentId. */

@@ -11,9 +11,6 @@ function script(name: string, lua: string): LuaScript {
   return { name, lua, sha: createHash('sha1').update(lua).digest('hex') }
 }
 
-/** How many ARGV entries one write op takes in `WRITE_SCRIPT`. */
-export const FIELDS_PER_OP = 12
-
 // Shared by the scripts: the key names of keys.ts, rebuilt from the prefix in ARGV[1].
 // Keys are built inside the scripts (not passed as KEYS) because a batch names sessions the
 // caller only knows as ids; that is fine on one Redis node, not on a Cluster (docs/redis.md).
@@ -26,15 +23,37 @@ local function listingKeys(userId, agentId)
   if userId and agentId then keys[#keys + 1] = p .. 'ug:' .. #userId .. ':' .. userId .. agentId end
   return keys
 end
+local function unhex(h)
+  return (string.gsub(h, '..', function(c) return string.char(tonumber(c, 16)) end))
+end
+-- A run's or trace's index member: <startedAt>\0<hex id>\0<hex sessionId> (keys.ts recordMember)
+local function recordOf(member)
+  local a = string.find(member, '\0', 1, true)
+  local b = string.find(member, '\0', a + 1, true)
+  return unhex(string.sub(member, a + 1, b - 1)), unhex(string.sub(member, b + 1))
+end
+-- A span's index member: <startedAt>\0<hex spanId> (keys.ts spanMember)
+local function spanOf(member)
+  return unhex(string.sub(member, string.find(member, '\0', 1, true) + 1))
+end
+local function runKey(sid, id) return p .. 'r:' .. #sid .. ':' .. sid .. id end
+local function traceKey(sid, id) return p .. 'x:' .. #sid .. ':' .. sid .. id end
+local function spansKey(sid, traceId) return p .. 'ps:' .. #sid .. ':' .. sid .. traceId end
+local function spanKey(sid, traceId, id) return p .. 'p:' .. #sid .. ':' .. #traceId .. ':' .. sid .. traceId .. id end
 `
 
 /**
  * One batch of writes, atomically (a script runs alone on the server). ARGV[1] is the key
- * prefix, then FIELDS_PER_OP entries per op: kind ('m', 't' or 'a'), session id, userId,
- * agentId and name (each '' for null or 'v' followed by the value), session metadata JSON,
- * time; for 'm'/'t' the record id and its JSON without seq; for 'a' the state's field, its
- * JSON without startedAt, startedAt as JSON, status and endedAt (nullable as above).
- * Returns the seq of each op (0 for agent states). Seqs come from HINCRBY on the session
+ * prefix, then per op: how many entries follow for it, kind ('m', 't', 'a' or 'r' for a
+ * run, trace or span), session id, userId, agentId and name (each '' for null or 'v'
+ * followed by the value), session metadata JSON, time; for 'm'/'t' the record id and its
+ * JSON without seq; for 'a' the state's field, its JSON without startedAt, startedAt as JSON,
+ * status and endedAt (nullable as above); for 'r' the phase ('s' or 'e'), the record's hash
+ * key, its fields (a count, then name and nullable value pairs), the fields an end sets (a
+ * count, then names), and the index entries a new record gets (sorted sets, then sets: a
+ * count, then key and member pairs). A start creates the hash unless it exists; an end sets
+ * its end fields on an existing hash, or creates it like a start (`Phase` in core/store.ts).
+ * Returns the seq of each op (0 for the other kinds). Seqs come from HINCRBY on the session
  * hash, so writers in several processes never hand out one seq twice.
  */
 export const WRITE_SCRIPT = script('write', `${KEYS_LUA}
@@ -73,12 +92,45 @@ local function upsertSession(i)
   return sid, sk
 end
 
-local ops = (#ARGV - 1) / ${FIELDS_PER_OP}
-for n = 1, ops do
-  local i = 2 + (n - 1) * ${FIELDS_PER_OP}
+local function phased(i)
+  local key = ARGV[i + 8]
+  local k = i + 9
+  local count = tonumber(ARGV[k])
+  local values, all = {}, {}
+  for x = 1, count do
+    local name, value = ARGV[k + 2 * x - 1], opt(ARGV[k + 2 * x])
+    values[name] = value
+    if value then all[#all + 1] = name; all[#all + 1] = value end
+  end
+  k = k + 2 * count + 1
+  local ends = {}
+  for x = 1, tonumber(ARGV[k]) do ends[x] = ARGV[k + x] end
+  k = k + #ends + 1
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('HSET', key, unpack(all))
+    local zsets = tonumber(ARGV[k])
+    for x = 1, zsets do redis.call('ZADD', ARGV[k + 2 * x - 1], 0, ARGV[k + 2 * x]) end
+    k = k + 2 * zsets + 1
+    for x = 1, tonumber(ARGV[k]) do redis.call('SADD', ARGV[k + 2 * x - 1], ARGV[k + 2 * x]) end
+  elseif ARGV[i + 7] == 'e' then
+    for _, name in ipairs(ends) do
+      if values[name] then redis.call('HSET', key, name, values[name]) else redis.call('HDEL', key, name) end
+    end
+  end
+end
+
+local n = 0
+local j = 2
+while j <= #ARGV do
+  n = n + 1
+  local i = j + 1
+  j = i + tonumber(ARGV[j])
   local kind = ARGV[i]
   local sid, sk = upsertSession(i)
-  if kind == 'a' then
+  if kind == 'r' then
+    seqs[n] = 0
+    phased(i)
+  elseif kind == 'a' then
     seqs[n] = 0
     local ak = p .. 'a:' .. sid
     local field = ARGV[i + 7]
@@ -116,8 +168,46 @@ return sessions
 `)
 
 /**
- * Deletes a session, its records, agent states and index entries, atomically.
- * ARGV: prefix, session id. Returns 1 when the session existed, else 0.
+ * A session's runs, newest first. ARGV: prefix, session id, index of the last (-1: all). Returns each
+ * run's HGETALL reply, read in the same atomic step.
+ */
+export const RUNS_SCRIPT = script('runs', `${KEYS_LUA}
+local sid = ARGV[2]
+local runs = {}
+for x, member in ipairs(redis.call('ZREVRANGE', p .. 'rs:' .. sid, 0, ARGV[3])) do
+  runs[x] = redis.call('HGETALL', runKey(sid, (recordOf(member))))
+end
+return runs
+`)
+
+/**
+ * Traces newest first, each with its spans oldest first, in one atomic step. ARGV: prefix,
+ * the index to read (a session's, a user's or every trace's), count (-1: all), and a user id
+ * that traces must have ('' for any: the session index filtered by user). Returns per trace
+ * its HGETALL reply followed by the HGETALL replies of its spans.
+ */
+export const TRACES_SCRIPT = script('traces', `${KEYS_LUA}
+local limit = tonumber(ARGV[3])
+local user = ARGV[4]
+local traces = {}
+for _, member in ipairs(redis.call('ZREVRANGE', ARGV[2], 0, -1)) do
+  if limit >= 0 and #traces >= limit then break end
+  local id, sid = recordOf(member)
+  local fields = redis.call('HGETALL', traceKey(sid, id))
+  if user == '' or redis.call('HGET', traceKey(sid, id), 'userId') == user then
+    local entry = { fields }
+    for _, spanMember in ipairs(redis.call('ZRANGE', spansKey(sid, id), 0, -1)) do
+      entry[#entry + 1] = redis.call('HGETALL', spanKey(sid, id, spanOf(spanMember)))
+    end
+    traces[#traces + 1] = entry
+  end
+end
+return traces
+`)
+
+/**
+ * Deletes a session, its records, agent states, runs, traces, spans and index entries,
+ * atomically. ARGV: prefix, session id. Returns 1 when the session existed, else 0.
  */
 export const DELETE_SCRIPT = script('delete', `${KEYS_LUA}
 local sid = ARGV[2]
@@ -126,6 +216,19 @@ local fields = redis.call('HMGET', sk, 'createdAt', 'userId', 'agentId')
 if not fields[1] then return 0 end
 local member = fields[1] .. '\\0' .. sid
 for _, key in ipairs(listingKeys(fields[2], fields[3])) do redis.call('ZREM', key, member) end
-redis.call('UNLINK', sk, p .. 'm:' .. sid, p .. 't:' .. sid, p .. 'k:' .. sid, p .. 'a:' .. sid)
+for _, run in ipairs(redis.call('ZRANGE', p .. 'rs:' .. sid, 0, -1)) do redis.call('UNLINK', runKey(sid, (recordOf(run)))) end
+for _, trace in ipairs(redis.call('ZRANGE', p .. 'xs:' .. sid, 0, -1)) do
+  local tk = traceKey(sid, (recordOf(trace)))
+  local userId = redis.call('HGET', tk, 'userId')
+  if userId then redis.call('ZREM', p .. 'xu:' .. userId, trace) end
+  redis.call('ZREM', p .. 'xl:all', trace)
+  redis.call('UNLINK', tk)
+end
+for _, traceId in ipairs(redis.call('SMEMBERS', p .. 'pt:' .. sid)) do
+  local spans = spansKey(sid, traceId)
+  for _, span in ipairs(redis.call('ZRANGE', spans, 0, -1)) do redis.call('UNLINK', spanKey(sid, traceId, spanOf(span))) end
+  redis.call('UNLINK', spans)
+end
+redis.call('UNLINK', sk, p .. 'm:' .. sid, p .. 't:' .. sid, p .. 'k:' .. sid, p .. 'a:' .. sid, p .. 'rs:' .. sid, p .. 'xs:' .. sid, p .. 'pt:' .. sid)
 return 1
 `)

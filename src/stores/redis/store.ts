@@ -1,14 +1,14 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError } from '../../core/errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
 import type { SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
-import { encodeOp, toAgentStates, toFields, toRecords, toSession } from './codec.js'
+import { encodeOp, toAgentStates, toFields, toMessages, toRun, toSession, toToolCalls, toTrace } from './codec.js'
 import type { RedisConnection } from './driver.js'
 import { listingMember, type RedisKeys } from './keys.js'
-import { DELETE_SCRIPT, LIST_SCRIPT, WRITE_SCRIPT } from './scripts.js'
+import { DELETE_SCRIPT, LIST_SCRIPT, RUNS_SCRIPT, TRACES_SCRIPT, WRITE_SCRIPT } from './scripts.js'
 
 type Argument = string | number
 
@@ -20,9 +20,13 @@ function historyRange(key: string, query: HistoryQuery): [string, ...Argument[]]
 }
 
 /** The records of a history range in ascending seq. */
-function historyItems<T extends Message | ToolCall>(reply: unknown, query: HistoryQuery, where: string): T[] {
-  const items = toRecords<T>(reply, where)
+function historyItems<T>(items: T[], query: HistoryQuery): T[] {
   return query.limit === undefined ? items : items.reverse()
+}
+
+function asList(reply: unknown, where: string, what: string): unknown[] {
+  if (!Array.isArray(reply)) throw new StoreError('STORE_FAILED', `${where} answered a ${what} read with an unexpected reply`)
+  return reply
 }
 
 /**
@@ -48,7 +52,7 @@ export class RedisStore implements Store {
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const connection = this.#connection
     if (ops.length === 0) return []
-    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap(encodeOp)])
+    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
     if (!Array.isArray(reply) || reply.length !== ops.length || !reply.every((seq): seq is number => typeof seq === 'number')) {
       throw new StoreError('STORE_FAILED', `${this.#where} answered a write with an unexpected reply`)
     }
@@ -75,12 +79,12 @@ export class RedisStore implements Store {
 
   async getMessages(sessionId: string, query: HistoryQuery): Promise<readonly Message[]> {
     const reply = await this.#connection.command(...historyRange(this.#keys.messages(sessionId), query))
-    return historyItems<Message>(reply, query, this.#where)
+    return historyItems(toMessages(reply, this.#where), query)
   }
 
   async getToolCalls(sessionId: string, query: HistoryQuery): Promise<readonly ToolCall[]> {
     const reply = await this.#connection.command(...historyRange(this.#keys.toolCalls(sessionId), query))
-    return historyItems<ToolCall>(reply, query, this.#where)
+    return historyItems(toToolCalls(reply, this.#where), query)
   }
 
   /** Both histories over the range (each limited to the last N) in one MULTI, merged by seq. */
@@ -89,11 +93,27 @@ export class RedisStore implements Store {
       historyRange(this.#keys.messages(sessionId), query),
       historyRange(this.#keys.toolCalls(sessionId), query),
     ])
-    return mergeTimeline(historyItems<Message>(messages, query, this.#where), historyItems<ToolCall>(toolCalls, query, this.#where), query)
+    return mergeTimeline(historyItems(toMessages(messages, this.#where), query), historyItems(toToolCalls(toolCalls, this.#where), query), query)
   }
 
   async getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
     return toAgentStates(await this.#connection.command('HGETALL', this.#keys.agentStates(sessionId)), this.#where)
+  }
+
+  /** The session's runs index newest first, each run's hash read in the same script. */
+  async getRuns(sessionId: string, query: RunQuery): Promise<readonly Run[]> {
+    const last = query.limit === undefined ? -1 : query.limit - 1
+    const reply = await this.#connection.script(RUNS_SCRIPT, [this.#keys.prefix, sessionId, last])
+    return asList(reply, this.#where, 'runs').map((run) => toRun(run, this.#where))
+  }
+
+  /** The narrowest trace index newest first (a session's, filtered by user when both are given), with spans, in one script. */
+  async getTraces(query: TraceQuery): Promise<readonly Trace[]> {
+    const index = query.sessionId !== undefined ? this.#keys.traces({ sessionId: query.sessionId })
+      : query.userId !== undefined ? this.#keys.traces({ userId: query.userId }) : this.#keys.traces('all')
+    const user = query.sessionId !== undefined && query.userId !== undefined ? query.userId : ''
+    const reply = await this.#connection.script(TRACES_SCRIPT, [this.#keys.prefix, index, query.limit ?? -1, user])
+    return asList(reply, this.#where, 'traces').map((trace) => toTrace(trace, this.#where))
   }
 
   async deleteSession(sessionId: string): Promise<boolean> {

@@ -1,11 +1,11 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
 import type { SessionListing, Store, SyncStore, WriteOp, WriteResult } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import {
-  deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
-  listSessionsPlan, writePlan, type SqlPlan, type SqlResult,
+  deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getRunsPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
+  getTracesPlan, listSessionsPlan, writePlan, type SqlPlan, type SqlResult,
 } from './plans.js'
 import type { SqlStep } from './statements.js'
 
@@ -48,7 +48,7 @@ const sharedWrite: WriteChoice = (d, ops) => ({ plan: writePlan(d, ops), transac
 
 /**
  * The store protocol over a synchronous SQL driver: each method is its plan, run by the
- * executor. Reads that issue several statements (timeline) run in one transaction for a
+ * executor. Reads that issue several statements (timeline, traces) run in one transaction for a
  * consistent view; so does a delete.
  */
 class SyncSqlStore implements SyncStore {
@@ -73,6 +73,8 @@ class SyncSqlStore implements SyncStore {
   getToolCalls(id: string, query: HistoryQuery): readonly ToolCall[] { return this.#exec.run(getToolCallsPlan(this.#d, id, query), false) }
   getTimeline(id: string, query: HistoryQuery): readonly TimelineItem[] { return this.#exec.run(getTimelinePlan(this.#d, id, query), true) }
   getAgentStates(id: string): readonly AgentState[] { return this.#exec.run(getAgentStatesPlan(this.#d, id), false) }
+  getRuns(id: string, query: RunQuery): readonly Run[] { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
+  getTraces(query: TraceQuery): readonly Trace[] { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): boolean { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
@@ -101,6 +103,8 @@ class AsyncSqlStore implements Store {
   getToolCalls(id: string, query: HistoryQuery): Promise<readonly ToolCall[]> { return this.#exec.run(getToolCallsPlan(this.#d, id, query), false) }
   getTimeline(id: string, query: HistoryQuery): Promise<readonly TimelineItem[]> { return this.#exec.run(getTimelinePlan(this.#d, id, query), true) }
   getAgentStates(id: string): Promise<readonly AgentState[]> { return this.#exec.run(getAgentStatesPlan(this.#d, id), false) }
+  getRuns(id: string, query: RunQuery): Promise<readonly Run[]> { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
+  getTraces(query: TraceQuery): Promise<readonly Trace[]> { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }

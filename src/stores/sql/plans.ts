@@ -1,16 +1,16 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Session, SettingValue, StoreInfo, TimelineItem, ToolCall,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, Session, SettingValue, Span, StoreInfo, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
-import type { SessionListing, SessionSeed, WriteOp, WriteResult } from '../../core/store.js'
+import { takesSeq, type SessionListing, type SessionSeed, type WriteOp, type WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import type { Dialect, TableName } from './dialect.js'
 import {
-  agentStateParams, messageParams, sessionParams, toAgentState, toMessage, toSession, toToolCall, toolCallParams,
-  type Row,
+  agentStateParams, messageParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
+  toTrace, toolCallParams, traceParams, type Row,
 } from './rows.js'
 import * as sql from './statements.js'
-import { MESSAGES, SESSIONS, TOOL_CALLS } from './tables.js'
+import { MESSAGES, RUNS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
 
 /** What the engine answered to one statement. */
 export interface SqlResult {
@@ -43,7 +43,7 @@ export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWor
   const sessions = new Map<string, SessionWork>()
   for (const op of ops) {
     const work = sessions.get(op.session.id)
-    const seqs = op.type === 'agentState' ? 0 : 1
+    const seqs = takesSeq(op) ? 1 : 0
     if (work === undefined) {
       sessions.set(op.session.id, { seed: op.session, seqs })
     } else {
@@ -57,10 +57,18 @@ export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWor
   return sessions
 }
 
+/** A run, trace or span start or end as its statement (`Phase` in core/store.ts). */
+function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): sql.SqlStep {
+  const [table, params] = op.type === 'run' ? [RUNS, runParams(d, op.record)] : op.type === 'trace' ? [TRACES, traceParams(d, op.record)] : [SPANS, spanParams(d, op.record)]
+  const statement = op.phase === 'start' ? sql.insertStart(d, table) : sql.upsertEnd(d, table, op.replaceDetails)
+  return { sql: statement, params, deferrable: true }
+}
+
 /**
  * One batch of writes. Sessions are upserted in id order (so concurrent writers lock rows
  * in the same order and cannot deadlock), reserving each session's seqs in the same
- * statement; then messages and tool calls go in as multi-row inserts that skip known ids.
+ * statement; agent states, runs, traces and spans follow in batch order (a start before its
+ * end); then messages and tool calls go in as multi-row inserts that skip known ids.
  */
 export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteResult> {
   const sessions = collectSessions(ops)
@@ -87,6 +95,11 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
       const s = op.record
       yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)], deferrable: true }
       yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s), deferrable: true }
+      continue
+    }
+    if (!takesSeq(op)) {
+      seqs.push(0)
+      yield phasedStep(d, op)
       continue
     }
     const seq = nextSeq.get(op.session.id)!
@@ -148,7 +161,52 @@ export function* getAgentStatesPlan(d: Dialect, sessionId: string): SqlPlan<Agen
   return rows.map((row) => toAgentState(d, row))
 }
 
-const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states']
+/** A session's runs, newest first. */
+export function* getRunsPlan(d: Dialect, sessionId: string, query: RunQuery): SqlPlan<Run[]> {
+  const params: unknown[] = [d.toText(sessionId)]
+  if (query.limit !== undefined) params.push(query.limit)
+  const { rows } = yield { sql: sql.selectRuns(d, query.limit !== undefined), params }
+  return rows.map((row) => toRun(d, row))
+}
+
+/**
+ * Traces newest first, then the spans of each, oldest first: one statement per session the
+ * traces belong to (a trace's spans are those of its id and its session). Run in one
+ * transaction, so the spans match the traces.
+ */
+export function* getTracesPlan(d: Dialect, query: TraceQuery): SqlPlan<Trace[]> {
+  const params: unknown[] = []
+  if (query.sessionId !== undefined) params.push(d.toText(query.sessionId))
+  if (query.userId !== undefined) params.push(d.toText(query.userId))
+  if (query.limit !== undefined) params.push(query.limit)
+  const statement = sql.selectTraces(d, { sessionId: query.sessionId !== undefined, userId: query.userId !== undefined, limited: query.limit !== undefined })
+  const traces = (yield { sql: statement, params }).rows.map((row) => toTrace(d, row))
+  const bySession = new Map<string, string[]>()
+  for (const trace of traces) {
+    const ids = bySession.get(trace.sessionId)
+    if (ids === undefined) bySession.set(trace.sessionId, [trace.id])
+    else ids.push(trace.id)
+  }
+  const spans = new Map<string, Map<string, Span[]>>()
+  const per = sql.rowsPerStatement(d, 1) - 1
+  for (const [sessionId, ids] of bySession) {
+    const ofSession = new Map<string, Span[]>()
+    spans.set(sessionId, ofSession)
+    for (let start = 0; start < ids.length; start += per) {
+      const chunk = ids.slice(start, start + per)
+      const { rows } = yield { sql: sql.selectSpans(d, chunk.length), params: [d.toText(sessionId), ...chunk.map((id) => d.toText(id))] }
+      for (const row of rows) {
+        const span = toSpan(d, row)
+        const list = ofSession.get(span.traceId)
+        if (list === undefined) ofSession.set(span.traceId, [span])
+        else list.push(span)
+      }
+    }
+  }
+  return traces.map((trace) => ({ ...trace, spans: spans.get(trace.sessionId)?.get(trace.id) ?? [] }))
+}
+
+const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states', 'runs', 'traces', 'spans']
 
 export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boolean> {
   for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }

@@ -1,6 +1,6 @@
 import type { Assignments, Dialect, TableName } from './dialect.js'
 import { columnList } from './schema.js'
-import { AGENT_STATES, MESSAGES, SESSIONS, TOOL_CALLS } from './tables.js'
+import { AGENT_STATES, MESSAGES, RUNS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
 
 /** A statement with its bind values. */
 export interface SqlStep {
@@ -108,6 +108,52 @@ export const insertMessages = (d: Dialect, rows: number): string =>
 
 export const insertToolCalls = (d: Dialect, rows: number): string =>
   cached(d, 'insertToolCalls', rows, () => d.insertIgnoring(TOOL_CALLS, `VALUES ${valuesList(d, TOOL_CALLS.columns.length, rows)}`))
+
+/** The tables of the records a write starts and ends (`Phase` in core/store.ts). */
+export type PhasedTable = typeof RUNS | typeof TRACES | typeof SPANS
+
+/**
+ * What an end sets on a stored record: its end fields, and its details (`metadata` or
+ * `attributes`) only when the end replaces them. Every other column keeps what the start wrote.
+ */
+const END_FIELDS: { readonly [T in PhasedTable['name']]: { readonly ends: readonly string[]; readonly details: string } } = {
+  runs: { ends: ['status', 'output', 'metrics', 'ended_at'], details: 'metadata' },
+  traces: { ends: ['status', 'ended_at'], details: 'metadata' },
+  spans: { ends: ['status', 'error', 'ended_at'], details: 'attributes' },
+}
+
+/** A start: inserts the record unless its key is stored. */
+export const insertStart = (d: Dialect, table: PhasedTable): string =>
+  cached(d, `start:${table.name}`, 1, () => d.insertIgnoring(table, `VALUES ${valuesList(d, table.columns.length, 1)}`))
+
+/**
+ * An end: inserts the whole record when no start was stored, else sets only the end fields
+ * (and the details with `replaceDetails`). Assignments read only the incoming row.
+ */
+export const upsertEnd = (d: Dialect, table: PhasedTable, replaceDetails: boolean): string =>
+  cached(d, `end:${table.name}:${replaceDetails ? 'details' : 'ends'}`, 1, () => {
+    const { ends, details } = END_FIELDS[table.name]
+    const set = replaceDetails ? [...ends, details] : ends
+    return d.upsert(table, `VALUES ${valuesList(d, table.columns.length, 1)}`, (_, inc) => set.map((c) => `${c} = ${inc(c)}`).join(', '))
+  })
+
+/** A session's runs, newest first; with `limited`, the first N. */
+export const selectRuns = (d: Dialect, limited: boolean): string =>
+  `SELECT ${columnList(RUNS)} FROM ${d.table('runs')} WHERE session_id = ${d.placeholder(1)} ORDER BY started_at DESC, id DESC${limited ? ` LIMIT ${d.placeholder(2)}` : ''}`
+
+/** Traces newest first, of a session and/or a user; with `limited`, the first N. */
+export function selectTraces(d: Dialect, filters: { sessionId: boolean; userId: boolean; limited: boolean }): string {
+  const where: string[] = []
+  let i = 1
+  if (filters.sessionId) where.push(`session_id = ${d.placeholder(i++)}`)
+  if (filters.userId) where.push(`user_id = ${d.placeholder(i++)}`)
+  const clause = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''
+  return `SELECT ${columnList(TRACES)} FROM ${d.table('traces')}${clause} ORDER BY started_at DESC, id DESC${filters.limited ? ` LIMIT ${d.placeholder(i)}` : ''}`
+}
+
+/** The spans of `count` traces of one session, oldest first. */
+export const selectSpans = (d: Dialect, count: number): string =>
+  `SELECT ${columnList(SPANS)} FROM ${d.table('spans')} WHERE session_id = ${d.placeholder(1)} AND trace_id IN (${placeholders(d, count, 2)}) ORDER BY started_at, id`
 
 export const selectSession = (d: Dialect): string =>
   `SELECT ${columnList(SESSIONS)} FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}`

@@ -40,6 +40,8 @@ export const MESSAGES = defineTable({
     { name: 'metadata', type: 'jsonObject' },
     { name: 'created_at', type: 'timestamp' },
     { name: 'run_id', type: 'label', nullable: true },
+    // migration 2: an assistant turn's requested tool calls (JSON array), null for any other message
+    { name: 'tool_calls', type: 'json', nullable: true },
   ],
   primaryKey: ['id'],
   indexes: [{ name: 'messages_session_seq', columns: ['session_id', 'seq'], unique: true }],
@@ -60,6 +62,8 @@ export const TOOL_CALLS = defineTable({
     { name: 'metadata', type: 'jsonObject' },
     { name: 'created_at', type: 'timestamp' },
     { name: 'run_id', type: 'label', nullable: true },
+    // migration 2: the provider's id of the call
+    { name: 'tool_call_id', type: 'label', nullable: true },
   ],
   primaryKey: ['id'],
   indexes: [{ name: 'tool_calls_session_seq', columns: ['session_id', 'seq'], unique: true }],
@@ -81,8 +85,71 @@ export const AGENT_STATES = defineTable({
   indexes: [],
 })
 
+/** One run of an agent in a session (migration 2). Run ids are the caller's; a run is found by id. */
+export const RUNS = defineTable({
+  name: 'runs',
+  columns: [
+    { name: 'id', type: 'key' },
+    { name: 'session_id', type: 'key' },
+    { name: 'status', type: 'enum', values: ['running', 'completed', 'error', 'interrupted'] },
+    { name: 'input', type: 'text' },
+    { name: 'output', type: 'text', nullable: true },
+    { name: 'metrics', type: 'jsonObject' },
+    { name: 'metadata', type: 'jsonObject' },
+    { name: 'started_at', type: 'timestamp' },
+    { name: 'ended_at', type: 'timestamp', nullable: true },
+  ],
+  primaryKey: ['id'],
+  // getRuns: a session's runs newest first by (started_at, id); deleteSession by session_id
+  indexes: [{ name: 'runs_session', columns: ['session_id', 'started_at', 'id'], unique: false }],
+})
+
+/** A trace of a session's work (migration 2); its spans are in `spans`. */
+export const TRACES = defineTable({
+  name: 'traces',
+  columns: [
+    { name: 'id', type: 'key' },
+    { name: 'session_id', type: 'key' },
+    { name: 'run_id', type: 'label', nullable: true },
+    { name: 'user_id', type: 'key', nullable: true },
+    { name: 'name', type: 'label' },
+    { name: 'status', type: 'enum', values: ['running', 'ok', 'error'] },
+    { name: 'metadata', type: 'jsonObject' },
+    { name: 'started_at', type: 'timestamp' },
+    { name: 'ended_at', type: 'timestamp', nullable: true },
+  ],
+  primaryKey: ['id'],
+  // getTraces: newest first by (started_at, id), of a session or of a user
+  indexes: [
+    { name: 'traces_created', columns: ['started_at', 'id'], unique: false },
+    { name: 'traces_session', columns: ['session_id', 'started_at', 'id'], unique: false },
+    { name: 'traces_user', columns: ['user_id', 'started_at', 'id'], unique: false },
+  ],
+})
+
+/** One timed step of a trace (migration 2); span ids are unique within their trace. */
+export const SPANS = defineTable({
+  name: 'spans',
+  columns: [
+    { name: 'id', type: 'key' },
+    { name: 'trace_id', type: 'key' },
+    { name: 'session_id', type: 'key' },
+    { name: 'parent_span_id', type: 'key', nullable: true },
+    { name: 'name', type: 'label' },
+    { name: 'kind', type: 'label' },
+    { name: 'status', type: 'enum', values: ['running', 'ok', 'error'] },
+    { name: 'attributes', type: 'jsonObject' },
+    { name: 'error', type: 'text', nullable: true },
+    { name: 'started_at', type: 'timestamp' },
+    { name: 'ended_at', type: 'timestamp', nullable: true },
+  ],
+  primaryKey: ['trace_id', 'id'],
+  // A trace's spans are those of its id and session, in start order; deleteSession by session_id
+  indexes: [{ name: 'spans_session_trace', columns: ['session_id', 'trace_id', 'started_at', 'id'], unique: false }],
+})
+
 /** Every described table, in creation order. */
-export const TABLES = [SESSIONS, MESSAGES, TOOL_CALLS, AGENT_STATES] as const
+export const TABLES = [SESSIONS, MESSAGES, TOOL_CALLS, AGENT_STATES, RUNS, TRACES, SPANS] as const
 
 /** The name of a described table. */
 export type RecordTableName = (typeof TABLES)[number]['name']

@@ -1,5 +1,7 @@
 import type { Dialect } from '../sql/dialect.js'
+import { createTable } from '../sql/ddl.js'
 import type { Migration } from '../sql/migrate.js'
+import { RUNS, SPANS, TRACES } from '../sql/tables.js'
 
 /**
  * SQLite schema, oldest first. Add a migration; never edit one that has shipped
@@ -33,6 +35,17 @@ export function sqliteMigrations(d: Dialect): readonly Migration[] {
         session_id TEXT NOT NULL, name TEXT NOT NULL, agent_id TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('started', 'ended')), started_at TEXT NOT NULL, ended_at TEXT,
         metadata TEXT NOT NULL, PRIMARY KEY (session_id, name, agent_id))`,
+    ],
+  }, {
+    // Records the model can resume from (issue 10): runs, traces and spans; an assistant
+    // turn's tool calls and the provider's tool call id. A v1 file upgrades in place.
+    version: 2,
+    statements: [
+      ...createTable(d, RUNS),
+      ...createTable(d, TRACES),
+      ...createTable(d, SPANS),
+      `ALTER TABLE ${t('messages')} ADD COLUMN tool_calls TEXT`,
+      `ALTER TABLE ${t('tool_calls')} ADD COLUMN tool_call_id TEXT`,
     ],
   }]
 }
