@@ -50,6 +50,8 @@ export interface LlmServer {
   reply(...replies: ScriptedReply[]): void
   /** Replies still queued (a test asserts its script was used up). */
   readonly pending: number
+  /** Forgets the requests and the replies left (between tests). */
+  reset(): void
   close(): Promise<void>
 }
 
@@ -163,6 +165,7 @@ export async function startLlmServer(): Promise<LlmServer> {
     requests,
     reply: (...replies) => { queue.push(...replies) },
     get pending() { return queue.length },
+    reset: () => { queue.length = 0; requests.length = 0 },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections()
       server.close(() => resolve())
