@@ -1,4 +1,4 @@
-import { ValidationError, type ChatMessage, type PraisonAIDB } from '../index.js'
+import { ConfigError, ValidationError, type ChatMessage, type PraisonAIDB } from '../index.js'
 import { DeltaChannel } from './channel.js'
 import { asyncHooks, NO_HOOKS, syncHooks, type Hooks } from './hooks.js'
 import { Model } from './model.js'
@@ -20,6 +20,12 @@ function lastTurns(messages: readonly ChatMessage[], turns: number | undefined):
     if (messages[i]!.role === 'user' && ++seen === turns) return messages.slice(i)
   }
   return [...messages]
+}
+
+/** A store that cannot read (a write-only user store) resumes nothing. */
+function noHistoryWithoutReads(error: unknown): ChatMessage[] {
+  if (error instanceof ConfigError && error.code === 'CAPABILITY_MISSING') return []
+  throw error
 }
 
 function checkPrompt(prompt: unknown): string {
@@ -178,7 +184,7 @@ export class Agent implements AsyncDisposable, Disposable {
     let history: ChatMessage[] = []
     try {
       await hooks.agentStart(this.#agentEvent())
-      history = await hooks.history(sessionId, historyLimit)
+      history = await hooks.history(sessionId, historyLimit).catch(noHistoryWithoutReads)
     } catch (error) {
       if (onPersistenceError === 'throw') throw error
       console.warn(`agentdb: the agent could not start its session or read its history (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); it goes on without`)

@@ -145,6 +145,8 @@ export class Model {
         request.onDelta(text)
       }
     }
+    // The client ends an aborted stream quietly, as if the answer were complete.
+    request.signal.throwIfAborted()
     return { content, toolCalls: deltas.calls, usage, finishReason, model }
   }
 }

@@ -51,7 +51,7 @@ const isZod = (value: unknown): value is ZodSchemaLike =>
   typeof value === 'object' && value !== null && '_zod' in value && typeof (value as { toJSONSchema?: unknown }).toJSONSchema === 'function'
 
 const isZod3 = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && '_def' in value && typeof (value as { safeParse?: unknown }).safeParse === 'function'
+  typeof value === 'object' && value !== null && !('_zod' in value) && '_def' in value && typeof (value as { safeParse?: unknown }).safeParse === 'function'
 
 /** The tools by name. @throws ConfigError on a malformed tool, a repeated name or a zod 3 schema */
 export function checkTools(tools: unknown): ReadonlyMap<string, AgentTool> {

@@ -20,14 +20,15 @@ export interface ScriptedUsage {
  * - `text`: a plain completion (JSON, or SSE chunks when the request streams);
  * - `tools`: a completion that asks for these tool calls (with optional text);
  * - `chunks`: a streamed answer in exactly these text deltas; `cutAfter` destroys the socket
- *   after that many chunks (a stream cut mid-answer);
+ *   after that many chunks (a stream cut mid-answer); `stallAfter` sends nothing more after
+ *   that many (a slow answer the client leaves);
  * - `status`: an HTTP error (`429`, `500`) with a short retry hint so the client's retries are quick;
  * - `hang`: never answers (until the client goes away): for aborts.
  */
 export type ScriptedReply =
   | { readonly kind: 'text'; readonly content: string; readonly usage?: ScriptedUsage }
   | { readonly kind: 'tools'; readonly calls: readonly ScriptedCall[]; readonly content?: string; readonly usage?: ScriptedUsage }
-  | { readonly kind: 'chunks'; readonly chunks: readonly string[]; readonly cutAfter?: number; readonly usage?: ScriptedUsage }
+  | { readonly kind: 'chunks'; readonly chunks: readonly string[]; readonly cutAfter?: number; readonly stallAfter?: number; readonly usage?: ScriptedUsage }
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'hang' }
 
@@ -104,7 +105,7 @@ function answer(reply: ScriptedReply, request: RecordedRequest, res: ServerRespo
     case 'text':
     case 'tools':
     case 'chunks':
-      if (request.stream === true) return sendStream(streamOf(reply, request.stream_options?.include_usage === true), reply.kind === 'chunks' ? reply.cutAfter : undefined, res)
+      if (request.stream === true) return sendStream(streamOf(reply, request.stream_options?.include_usage === true), reply.kind === 'chunks' ? reply : {}, res)
       if (reply.kind === 'chunks') throw new Error('a chunks reply needs a streaming request')
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(reply.kind === 'text'
@@ -113,15 +114,17 @@ function answer(reply: ScriptedReply, request: RecordedRequest, res: ServerRespo
   }
 }
 
-/** Writes SSE chunks one by one; with `cutAfter`, destroys the socket after that many content chunks. */
-function sendStream(chunks: readonly string[], cutAfter: number | undefined, res: ServerResponse): void {
+/** Writes SSE chunks one by one; after `cutAfter` content chunks destroys the socket, after `stallAfter` stops. */
+function sendStream(chunks: readonly string[], end: { readonly cutAfter?: number; readonly stallAfter?: number }, res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
   let i = 0
   const next = (): void => {
-    if (cutAfter !== undefined && i === cutAfter + 1) {
+    // chunks[0] is the role chunk: content chunk n is chunks[n].
+    if (end.cutAfter !== undefined && i === end.cutAfter + 1) {
       res.socket?.destroy()
       return
     }
+    if (end.stallAfter !== undefined && i === end.stallAfter + 1) return
     if (i === chunks.length) {
       res.end('data: [DONE]\n\n')
       return
