@@ -82,8 +82,10 @@ async function finish(setup: RunSetup, scope: RunScope, request: RunRequest, fai
   const status = statusOf(failure)
   const metrics = { durationMs, steps: state.steps, toolCalls: state.toolCalls.length, ...state.usage }
   const metadata = { agent: setup.settings.name, ...(failure === null ? {} : { error: failure.message, code: failure.code }) }
-  await recorder.write('trace end', 'traceEnd', { sessionId, traceId, status: status === 'completed' ? 'ok' : 'error' }, { always: true })
-  await recorder.write('run end', 'runEnd', { sessionId, runId, outputContent: state.answer, status, metrics, metadata }, { always: true })
+  await Promise.all([
+    recorder.write('trace end', 'traceEnd', { sessionId, traceId, status: status === 'completed' ? 'ok' : 'error' }, { always: true }),
+    recorder.write('run end', 'runEnd', { sessionId, runId, outputContent: state.answer, status, metrics, metadata }, { always: true }),
+  ])
   const error = failure ?? recorder.failure
   return {
     id: runId, traceId, sessionId, status: statusOf(error), output: state.answer, toolCalls: [...state.toolCalls],
@@ -107,9 +109,12 @@ export async function executeRun(setup: RunSetup, request: RunRequest): Promise<
   const scope: RunScope = { sessionId, runId, traceId: crypto.randomUUID(), recorder, signal: request.signal, state }
   let failure: AgentRunError | null = null
   try {
-    await recorder.write('run start', 'runStart', { sessionId, runId, inputContent: request.prompt, metadata: { agent: name } })
-    await recorder.write('trace start', 'traceStart', { sessionId, traceId: scope.traceId, runId, name: `${name} run`, userId: userId ?? null })
-    await recorder.write('user message', 'userMessage', { sessionId, runId, content: request.prompt })
+    // Issued together, in this order, the three writes share one commit (group commit).
+    await Promise.all([
+      recorder.write('run start', 'runStart', { sessionId, runId, inputContent: request.prompt, metadata: { agent: name } }),
+      recorder.write('trace start', 'traceStart', { sessionId, traceId: scope.traceId, runId, name: `${name} run`, userId: userId ?? null }),
+      recorder.write('user message', 'userMessage', { sessionId, runId, content: request.prompt }),
+    ])
     recorder.throwIfFailed()
     state.messages.push({ role: 'user', content: request.prompt })
     await loop(setup, scope, request.onDelta)

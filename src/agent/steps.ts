@@ -23,8 +23,8 @@ const usageJson = (turn: ModelTurn) => (turn.usage === null ? null : { ...turn.u
 export async function modelStep(scope: RunScope, input: ModelStepInput): Promise<ModelTurn> {
   const { sessionId, traceId, runId, recorder, state } = scope
   const spanId = crypto.randomUUID()
-  await recorder.write('model span start', 'spanStart', { sessionId, traceId, spanId, name: `chat ${input.model.name}`, kind: 'llm', attributes: { model: input.model.name, step: input.step } })
-  recorder.throwIfFailed()
+  // The span's start is written while the model thinks; writes commit in call order.
+  const spanStarted = recorder.write('model span start', 'spanStart', { sessionId, traceId, spanId, name: `chat ${input.model.name}`, kind: 'llm', attributes: { model: input.model.name, step: input.step } })
   const started = performance.now()
   const latency = (): number => Math.round(performance.now() - started)
   const onDelta = input.onDelta
@@ -36,20 +36,25 @@ export async function modelStep(scope: RunScope, input: ModelStepInput): Promise
       onDelta: onDelta === undefined ? undefined : (text) => { state.unsaved += text; state.answer = state.unsaved; onDelta(text) },
     })
   } catch (error) {
+    await spanStarted
     await recorder.write('model span end', 'spanEnd', { sessionId, traceId, spanId, status: 'error', error: describeModelError(error), attributes: { latencyMs: latency() } })
     throw error
   }
+  await spanStarted
   const latencyMs = latency()
   state.steps = input.step
   state.addUsage(turn.usage)
   const usage = usageJson(turn)
-  await recorder.write('model span end', 'spanEnd', { sessionId, traceId, spanId, status: 'ok', attributes: { model: turn.model, latencyMs, finishReason: turn.finishReason, usage } })
   if (turn.content !== '' || turn.toolCalls.length === 0) state.answer = turn.content
   state.unsaved = ''
-  await recorder.write('agent message', 'agentMessage', {
-    sessionId, runId, content: turn.content, toolCalls: turn.toolCalls.length === 0 ? null : turn.toolCalls,
-    metadata: { model: turn.model, usage, latencyMs, step: input.step, finishReason: turn.finishReason },
-  })
+  // Issued together, the two writes share one commit (group commit).
+  await Promise.all([
+    recorder.write('model span end', 'spanEnd', { sessionId, traceId, spanId, status: 'ok', attributes: { model: turn.model, latencyMs, finishReason: turn.finishReason, usage } }),
+    recorder.write('agent message', 'agentMessage', {
+      sessionId, runId, content: turn.content, toolCalls: turn.toolCalls.length === 0 ? null : turn.toolCalls,
+      metadata: { model: turn.model, usage, latencyMs, step: input.step, finishReason: turn.finishReason },
+    }),
+  ])
   // Stop before the turn joins the conversation: its tool calls will not run, so it must not ask for them.
   recorder.throwIfFailed()
   state.messages.push(turn.toolCalls.length === 0
@@ -62,15 +67,18 @@ export async function modelStep(scope: RunScope, input: ModelStepInput): Promise
 async function toolStep(scope: RunScope, tools: ReadonlyMap<string, AgentTool>, call: ModelTurn['toolCalls'][number]): Promise<ToolOutcome> {
   const { sessionId, traceId, runId, recorder, state } = scope
   const spanId = crypto.randomUUID()
-  await recorder.write(`tool span start ${call.name}`, 'spanStart', { sessionId, traceId, spanId, name: call.name, kind: 'tool', attributes: { toolCallId: call.id } })
+  const spanStarted = recorder.write(`tool span start ${call.name}`, 'spanStart', { sessionId, traceId, spanId, name: call.name, kind: 'tool', attributes: { toolCallId: call.id } })
   const outcome = await executeTool(tools, call, scope.signal)
-  await recorder.write(`tool span end ${call.name}`, 'spanEnd', {
-    sessionId, traceId, spanId, status: outcome.error === null ? 'ok' : 'error', error: outcome.error, attributes: { durationMs: outcome.durationMs },
-  })
-  await recorder.write(`tool call ${call.name}`, 'toolCall', {
-    sessionId, runId, toolName: call.name, arguments: outcome.arguments, result: outcome.result, error: outcome.error,
-    durationMs: outcome.durationMs, toolCallId: call.id,
-  })
+  await spanStarted
+  await Promise.all([
+    recorder.write(`tool span end ${call.name}`, 'spanEnd', {
+      sessionId, traceId, spanId, status: outcome.error === null ? 'ok' : 'error', error: outcome.error, attributes: { durationMs: outcome.durationMs },
+    }),
+    recorder.write(`tool call ${call.name}`, 'toolCall', {
+      sessionId, runId, toolName: call.name, arguments: outcome.arguments, result: outcome.result, error: outcome.error,
+      durationMs: outcome.durationMs, toolCallId: call.id,
+    }),
+  ])
   state.toolCalls.push({ id: call.id, name: call.name, arguments: outcome.arguments, result: outcome.result, error: outcome.error, durationMs: outcome.durationMs })
   return outcome
 }
