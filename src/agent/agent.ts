@@ -28,9 +28,14 @@ function noHistoryWithoutReads(error: unknown): ChatMessage[] {
   throw error
 }
 
-function checkPrompt(prompt: unknown): string {
+const MAX_PROMPT_LENGTH = 16 * 1024 * 1024
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** The rule every store applies to content, checked before a run writes anything (docs/errors.md, CONTENT_INVALID). */
+function checkPrompt(prompt: unknown): void {
   if (typeof prompt !== 'string') throw new ValidationError('CONTENT_INVALID', `prompt must be a string, got ${prompt === null ? 'null' : typeof prompt}`)
-  return prompt
+  if (prompt.length > MAX_PROMPT_LENGTH) throw new ValidationError('CONTENT_INVALID', `prompt must be at most ${MAX_PROMPT_LENGTH} characters, got ${prompt.length}`)
+  if (LONE_SURROGATE.test(prompt)) throw new ValidationError('CONTENT_INVALID', 'prompt must be well-formed Unicode (it has a lone surrogate, which no store can keep)')
 }
 
 /**
@@ -119,7 +124,7 @@ export class Agent implements AsyncDisposable, Disposable {
     const stop = new AbortController()
     const signal = options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal])
     const done = this.#enqueue(() => this.#run(prompt, this.#surface(), signal, (text) => channel.push(text)))
-    done.then(() => channel.end(), (error: unknown) => channel.end({ error }))
+    void done.then(() => channel.end(), (error: unknown) => channel.end({ error }))
     try {
       yield* channel
     } finally {

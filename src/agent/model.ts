@@ -107,7 +107,7 @@ export class Model {
       const loading = loadClient(this.#settings)
       this.#client = loading
       // A failed load is tried again by the next call (the package may have been installed since).
-      loading.catch(() => { if (this.#client === loading) this.#client = undefined })
+      void loading.catch(() => { if (this.#client === loading) this.#client = undefined })
     }
     return this.#client
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
 import { after, before, beforeEach, describe, it, mock } from 'node:test'
 import { z } from 'zod'
-import { Agent, AgentRunError, ConfigError, PraisonAIDB, StoreError, type AgentTool } from '../../src/index.js'
+import { Agent, AgentRunError, ConfigError, PraisonAIDB, StoreError, ValidationError, type AgentTool } from '../../src/index.js'
 import { startLlmServer, type LlmServer } from '../support/llm-server.js'
 import { agentOn, llmOf, shape, weather } from './harness.js'
 
@@ -249,6 +249,16 @@ describe('Agent sessions and options', () => {
     server.reply({ kind: 'text', content: 'first' }, { kind: 'text', content: 'second' })
     assert.deepEqual(await Promise.all([agent.runAsync('1'), agent.runAsync('2')]), ['first', 'second'])
     assert.deepEqual(server.requests[1]!.messages.slice(1).map((m) => m['content']), ['1', 'first', '2'])
+  })
+
+  it('rejects a prompt no store can keep before anything is written', async () => {
+    await using db = new PraisonAIDB('memory:')
+    const agent = agentOn(db, server)
+    for (const prompt of ['\ud800 lone', 42]) {
+      await assert.rejects(agent.runAsync(prompt as string), (e: unknown) => e instanceof ValidationError && e.code === 'CONTENT_INVALID')
+    }
+    assert.equal(await db.getSession(agent.sessionId), null)
+    assert.equal(server.requests.length, 0)
   })
 
   it('rejects wrong options with a ConfigError naming the option', () => {
