@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import {
-  AgentDBError, ConfigError, PraisonAIDB, ValidationError, type Capabilities, type Message, type TimelineItem,
+  ConfigError, PraisonAIDB, ValidationError, type Capabilities, type Message, type TimelineItem,
 } from '../index.js'
+import { expectError, uid } from './helpers.js'
+import { recordConformance } from './records-conformance.js'
 
 /** The test functions of your runner: `node:test`'s, or vitest's, or mocha's. */
 export interface TestApi {
@@ -58,21 +59,6 @@ const NESTED = {
   user_id: 'user_456', n: 42, f: -1.5e-7, t: true, nil: null, list: [1, 'two', [3, { four: 4 }], null],
   deep: { a: { b: { c: { d: ['🦊', '\u0000', "'quote'"] } } } }, empty: {}, emptyList: [],
   'key with spaces & "quotes"': 'v', '🔑': 'emoji key',
-}
-
-function uid(prefix: string): string {
-  return `${prefix}-${randomUUID()}`
-}
-
-async function expectError(run: () => unknown, type: typeof AgentDBError, code: string): Promise<void> {
-  let caught: unknown
-  try {
-    await run()
-  } catch (error) {
-    caught = error
-  }
-  assert.ok(caught instanceof type, `expected ${type.name} (${code}), got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`)
-  assert.equal((caught as AgentDBError).code, code)
 }
 
 function kinds(timeline: readonly TimelineItem[]): string {
@@ -483,6 +469,8 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
         scoped.onUserMessage(s, 'scoped')
       }
     })
+
+    recordConformance({ it, caps, fresh })
 
     it('never shows a password or message content in its string forms', async () => {
       const db = await fresh()

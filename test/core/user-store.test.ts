@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  ConfigError, PraisonAIDB, StoreError, type AgentState, type Message, type ToolCall,
+  ConfigError, PraisonAIDB, StoreError, type AgentState, type Message, type Run, type Span, type ToolCall, type Trace,
 } from '../../src/index.js'
 
 async function rejects(run: () => Promise<unknown>, type: typeof ConfigError | typeof StoreError, code: string): Promise<void> {
@@ -92,6 +92,46 @@ describe('user stores (seed: Sync Store Compatibility, Native Async Store)', () 
     await rejects(() => db.aonUserMessage('s', 'boom'), StoreError, 'STORE_FAILED')
     await rejects(() => db.getMessages('s'), ConfigError, 'CAPABILITY_MISSING')
     assert.deepEqual(await db.aonAgentStart('s', 'A'), [], 'a store without reads resumes nothing')
+  })
+
+  it('gives runs, traces and spans to setRun/setTrace/setSpan (async twins first), and skips them without those methods', async () => {
+    const log: string[] = []
+    const store = {
+      addMessage: (m: Message) => { log.push(`message:${m.content}`) },
+      setRun: (r: Run) => { log.push(`run:${r.id}:${r.status}:${r.input}:${String(r.output)}`) },
+      asyncSetRun: async (r: Run) => { log.push(`asyncRun:${r.id}:${r.status}`) },
+      setTrace: (t: Omit<Trace, 'spans'>) => { log.push(`trace:${t.id}:${t.status}:${String(t.userId)}:${'spans' in t}`) },
+      setSpan: (s: Span) => { log.push(`span:${s.traceId}/${s.id}:${String(s.parentSpanId)}:${s.status}:${String(s.error)}`) },
+    }
+    await using db = new PraisonAIDB(store)
+    await db.aonRunStart('s', 'run-1', 'question')
+    db.onRunStart('s', 'run-2', 'sync question')
+    db.onRunEnd('s', 'run-2', 'sync answer', 'completed')
+    await db.aonTraceStart({ sessionId: 's', traceId: 't-1', name: 'turn', userId: 'u-1' })
+    await db.aonSpanStart({ sessionId: 's', traceId: 't-1', spanId: 'sp-1', name: 'llm', parentSpanId: 'root' })
+    await db.aonSpanEnd({ sessionId: 's', traceId: 't-1', spanId: 'sp-1', status: 'error', error: 'timeout' })
+    await db.aonTraceEnd({ sessionId: 's', traceId: 't-1', status: 'ok' })
+    await db.aonUserMessage('s', 'hello')
+    assert.deepEqual(log, [
+      'asyncRun:run-1:running',
+      'run:run-2:running:sync question:null',
+      'run:run-2:completed::sync answer',
+      'trace:t-1:running:u-1:false',
+      'span:t-1/sp-1:root:running:null',
+      'span:t-1/sp-1:null:error:timeout',
+      'trace:t-1:ok:null:false',
+      'message:hello',
+    ])
+
+    const messages: string[] = []
+    await using plain = new PraisonAIDB({ addMessage: (m: Message) => { messages.push(m.content) } })
+    await plain.aonRunStart('s', 'run-1', 'question')
+    await plain.aonTraceStart({ sessionId: 's', traceId: 't', name: 'n' })
+    await plain.aonSpanStart({ sessionId: 's', traceId: 't', spanId: 'x', name: 'n' })
+    plain.onRunEnd('s', 'run-1', 'answer', 'completed')
+    await plain.aonUserMessage('s', 'after')
+    assert.deepEqual(messages, ['after'], 'a store without setRun/setTrace/setSpan gets nothing for them, and no error')
+    await rejects(() => plain.getRuns('s'), ConfigError, 'CAPABILITY_MISSING')
   })
 
   it('calls the store\'s aclose on aclose()', async () => {

@@ -56,6 +56,50 @@ describe('worker offload and the sync bridge', () => {
   })
 })
 
+/** Writes the same records of issue 10 (runs, traces, spans, tool call ids, an assistant turn's tool calls) through `db`. */
+async function writeRecords(db: PraisonAIDB, s: string): Promise<void> {
+  const nasty = 'nul \u0000 emoji 🧠 quote \' "'
+  await db.aonRunStart(s, `run ${s} ${nasty}`, nasty, { nested: { list: [1, null, nasty] } })
+  await db.aonTraceStart({ sessionId: s, traceId: `trace-${s}`, name: nasty, runId: `run ${s} ${nasty}`, userId: `user ${nasty}`, metadata: { n: -1.5e-7 } })
+  await db.aonSpanStart({ sessionId: s, traceId: `trace-${s}`, spanId: 'root', name: 'agent', kind: 'agent', attributes: { a: nasty } })
+  await db.aonSpanStart({ sessionId: s, traceId: `trace-${s}`, spanId: 'llm', name: 'chat', kind: 'llm', parentSpanId: 'root' })
+  await db.aonAgentMessage({ sessionId: s, content: '', runId: `run ${s} ${nasty}`, toolCalls: [{ id: `call ${nasty}`, name: 'search', arguments: `{"q": "${nasty}"}` }] })
+  await db.aonToolCall({ sessionId: s, toolName: 'search', arguments: { q: nasty }, result: [nasty], durationMs: 0, toolCallId: `call ${nasty}`, runId: `run ${s} ${nasty}` })
+  await db.aonSpanEnd({ sessionId: s, traceId: `trace-${s}`, spanId: 'llm', status: 'error', error: nasty, attributes: { tokens: 3 } })
+  await db.aonSpanEnd({ sessionId: s, traceId: `trace-${s}`, spanId: 'root', status: 'ok' })
+  await db.aonTraceEnd({ sessionId: s, traceId: `trace-${s}`, status: 'ok', metadata: { done: true } })
+  await db.aonRunEnd(s, `run ${s} ${nasty}`, nasty, 'completed', { tokens: { in: 1, out: 2 } })
+}
+
+/** What a session holds, without the ids, times and session ids that differ between two sessions. */
+async function recordsOf(db: PraisonAIDB, s: string): Promise<unknown> {
+  const strip = <T extends object>(record: T): Partial<T> =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => !['sessionId', 'traceId', 'runId', 'createdAt', 'startedAt', 'endedAt'].includes(k) && !(k === 'id' && !('kind' in record)))) as Partial<T>
+  const traces = await db.getTraces({ sessionId: s })
+  return {
+    messages: (await db.getMessages(s)).map(strip),
+    toolCalls: (await db.getToolCalls(s)).map(strip),
+    runs: (await db.getRuns(s)).map(strip),
+    traces: traces.map((t) => ({ ...strip(t), spans: t.spans.map(strip) })),
+  }
+}
+
+describe('issue 10 records across threads', () => {
+  it('carries runs, traces, spans and tool call ids through the SQLite worker exactly as the inline store takes them', async () => {
+    const path = join(dir, 'records.db')
+    await using worker = new PraisonAIDB(path)
+    await using inline = new PraisonAIDB(path, { offload: false })
+    await writeRecords(worker, 'via-worker')
+    await writeRecords(inline, 'inline')
+    const expected = await recordsOf(inline, 'inline')
+    assert.deepEqual(await recordsOf(inline, 'via-worker'), expected)
+    assert.deepEqual(await recordsOf(worker, 'via-worker'), expected)
+    const [trace] = await worker.getTraces({ sessionId: 'via-worker' })
+    assert.deepEqual(trace?.spans.map((span) => [span.id, span.status, span.error === null]), [['root', 'ok', true], ['llm', 'error', false]])
+    assert.deepEqual(worker.getRunsSync('via-worker').map((r) => r.metrics), [{ tokens: { in: 1, out: 2 } }])
+  })
+})
+
 describe('buffered durability', () => {
   it('resolves hooks before commit and flushes everything on aclose()', async () => {
     const path = join(dir, 'buffered.db')

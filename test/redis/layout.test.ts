@@ -87,6 +87,55 @@ describe('redis: key layout (docs/redis.md)', () => {
     assert.deepEqual(both.items.map((s) => s.id), expected)
   })
 
+  it('keeps runs, traces and spans in the documented keys (ids with NUL and colons too) and deletes them with the session', async () => {
+    const prefix = freshPrefix()
+    await using db = open(prefix)
+    const [s, other] = ['a:b\u0000', 'c']
+    const [trace, span] = ['t:1\u0000', 'sp:\u00002']
+    await db.aonRunStart(s, 'r:1', 'prompt')
+    await db.aonTraceStart({ sessionId: s, traceId: trace, name: 'turn', userId: 'u' })
+    await db.aonSpanStart({ sessionId: s, traceId: trace, spanId: span, name: 'llm' })
+    await db.aonSpanEnd({ sessionId: other, traceId: trace, spanId: 'elsewhere', status: 'ok' })
+    await db.aonTraceStart({ sessionId: other, traceId: 'mine', name: 'turn', userId: 'u' })
+    const n = Buffer.byteLength(s)
+    const sessionKeys = (id: string) => [`s:${id}`]
+    assert.deepEqual(await keysUnder(prefix), [
+      ...sessionKeys(s), ...sessionKeys(other), 'l:all', 'u:u', 'v:layout',
+      `r:${n}:${s}r:1`, `rs:${s}`,
+      `x:${n}:${s}${trace}`, `xs:${s}`, 'xu:u', 'xl:all', `x:1:${other}mine`, `xs:${other}`,
+      `p:${n}:${Buffer.byteLength(trace)}:${s}${trace}${span}`, `ps:${n}:${s}${trace}`, `pt:${s}`,
+      `p:1:${Buffer.byteLength(trace)}:${other}${trace}elsewhere`, `ps:1:${other}${trace}`, `pt:${other}`,
+    ].sort())
+    const [read] = await db.getTraces({ sessionId: s })
+    assert.deepEqual([read?.id, read?.spans.map((x) => x.id)], [trace, [span]])
+    assert.equal(await db.deleteSession(s), true)
+    assert.deepEqual(await keysUnder(prefix), [
+      ...sessionKeys(other), 'l:all', 'u:u', 'v:layout', `x:1:${other}mine`, `xs:${other}`, 'xu:u', 'xl:all',
+      `p:1:${Buffer.byteLength(trace)}:${other}${trace}elsewhere`, `ps:1:${other}${trace}`, `pt:${other}`,
+    ].sort())
+    assert.equal(await db.deleteSession(other), true)
+    assert.deepEqual(await keysUnder(prefix), ['v:layout'], 'every run, trace and span key and index is gone')
+  })
+
+  it('reads a message and a tool call written before toolCalls and toolCallId existed as null (layout 1 stays readable)', async () => {
+    const prefix = freshPrefix()
+    await using db = open(prefix)
+    await db.aonUserMessage('old', 'before')
+    const admin = await adminClient()
+    try {
+      // the members as the previous release wrote them: no toolCalls, no toolCallId
+      await admin.zadd(`${prefix}m:old`, 2, JSON.stringify({ seq: 2, id: 'm-old', sessionId: 'old', role: 'assistant', content: 'old answer', metadata: {}, createdAt: '2025-01-01T00:00:00.000Z', runId: null }))
+      await admin.zadd(`${prefix}t:old`, 3, JSON.stringify({ seq: 3, id: 't-old', sessionId: 'old', toolName: 'calc', arguments: {}, result: 1, error: null, durationMs: null, metadata: {}, createdAt: '2025-01-01T00:00:00.000Z', runId: null }))
+      await admin.hset(`${prefix}s:old`, 'lastSeq', 3)
+    } finally {
+      await admin.quit()
+    }
+    assert.deepEqual((await db.getMessages('old')).map((m) => [m.content, m.toolCalls]), [['before', null], ['old answer', null]])
+    assert.deepEqual((await db.getTimeline('old')).map((i) => (i.kind === 'toolCall' ? i.toolCall.toolCallId : i.message.toolCalls)), [null, null, null])
+    assert.equal((await db.getToolCalls('old'))[0]?.toolCallId, null)
+    assert.equal((await db.storeInfo()).schemaVersion, 1)
+  })
+
   it('sends a script again when the server has dropped its cache (NOSCRIPT)', async () => {
     await using db = open(freshPrefix())
     await db.aonUserMessage('s', 'one')
