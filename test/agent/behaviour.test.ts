@@ -243,6 +243,28 @@ describe('Agent sessions and options', () => {
     assert.deepEqual(db.getAgentStatesSync(agent.sessionId).map((s) => s.status), ['ended'])
   })
 
+  it('asyncMode picks the hook surface of runAsync; run() takes the synchronous one', async () => {
+    /** A store with both twins: the async hooks call asyncAddMessage, the sync ones addMessage (the seed's detection). */
+    const twins = () => ({
+      calls: [] as string[],
+      addMessage(m: { role: string }) { this.calls.push(`sync ${m.role}`) },
+      async asyncAddMessage(m: { role: string }) { this.calls.push(`async ${m.role}`) },
+    })
+    const cases = [
+      { asyncMode: true, method: 'runAsync', expected: 'async' },
+      { asyncMode: false, method: 'runAsync', expected: 'sync' },
+      { asyncMode: true, method: 'run', expected: 'sync' },
+    ] as const
+    for (const { asyncMode, method, expected } of cases) {
+      const store = twins()
+      await using db = new PraisonAIDB(store)
+      const agent = agentOn(db, server, { asyncMode })
+      server.reply({ kind: 'text', content: 'ok' })
+      await agent[method]('hi')
+      assert.deepEqual(store.calls, [`${expected} user`, `${expected} assistant`], `${method} with asyncMode ${asyncMode}`)
+    }
+  })
+
   it('runs one after another, in call order', async () => {
     await using db = new PraisonAIDB('memory:')
     const agent = agentOn(db, server)

@@ -78,8 +78,8 @@ describe('the agent examples run against the scripted model server', () => {
   after(() => server.close())
 
   /** Runs an example without blocking this process, which serves its model calls. */
-  const runWithModel = (example: string, env: Record<string, string>): Promise<string> => new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(EXAMPLES, example)], { cwd, encoding: 'utf8', env: { ...process.env, ...NO_MODEL, OPENAI_BASE_URL: server.baseUrl, ...env } }, (error, stdout, stderr) => {
+  const runWithModel = (example: string, env: Record<string, string>, ...args: string[]): Promise<string> => new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(EXAMPLES, example), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...NO_MODEL, OPENAI_BASE_URL: server.baseUrl, ...env } }, (error, stdout, stderr) => {
       if (error === null) resolve(stdout)
       else reject(new Error(`${example} failed: ${stderr}`, { cause: error }))
     })
@@ -103,6 +103,17 @@ describe('the agent examples run against the scripted model server', () => {
     assert.match(out, /run completed in \d+ ms: 2 model call\(s\), 1 tool call\(s\), 30 tokens/)
     assert.equal(out.split('tool      data_analyzer({"file":"data.csv"}) -> {"file":"data.csv","rows":1000,"columns":5}').length, 3, 'both processes print the tool call')
     assert.match(out, /read back by process \d+: 1 session\(s\): demo_agent/)
+  })
+
+  it('the resuming agent of the README: a second process sends the model the first one\'s turns', async () => {
+    server.reset()
+    const env = { AGENTDB_URL: `sqlite:///${join(cwd, 'agent-resume.db')}` }
+    server.reply({ kind: 'tools', calls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] }, { kind: 'text', content: 'Clear, 21°C.' })
+    assert.equal(await runWithModel('agent-resume.js', env, 'chat_42', 'Weather in Paris?'), 'Clear, 21°C.\n')
+    server.reply({ kind: 'text', content: 'Probably clear too.' })
+    assert.equal(await runWithModel('agent-resume.js', env, 'chat_42', 'And tomorrow?'), 'Probably clear too.\n')
+    assert.deepEqual(server.requests[2]?.messages.slice(1).map((m) => m['role']), ['user', 'assistant', 'tool', 'assistant', 'user'])
+    assert.deepEqual(server.requests[0]?.tools?.[0]?.function.parameters, { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false })
   })
 
   it('the demo without a model endpoint says how to connect one', () => {
