@@ -101,6 +101,10 @@ export class Agent implements AsyncDisposable, Disposable {
    * @throws AgentRunError when the run is aborted, the model fails (after its retries), the
    * loop reaches `maxSteps` or a step cannot be stored: the run is stored as `interrupted` or
    * `error` with the partial answer, which the error carries as `answer`.
+   * @throws ValidationError when the prompt is not content a store can keep (nothing is written).
+   * @throws ConfigError when no model endpoint is configured or `openai` is not installed.
+   * @throws StoreUnavailableError or StoreError when the session's first use (agent start,
+   * history) cannot be stored or read, under `onPersistenceError: "throw"`; no run has started.
    */
   runAsync(prompt: string, options: RunOptions = {}): Promise<string> {
     return this.#enqueue(() => this.#run(prompt, this.#surface(), options.signal))
