@@ -87,6 +87,12 @@ export function renderReport(r: Results): string {
       ['ratio', ratio(q.ratio), ''],
     ]))
   }
+  if (r.agentTurn) {
+    out.push('', `## One agent turn (prompt, a tool call, the answer: two model calls to the local scripted server), ${String(cfg['agentTurns'])} turns`, '')
+    out.push(table(['persistence', 'ms per turn p50', 'mean', 'added by persistence (p50)'], r.agentTurn.map((t) => [
+      t.variant === 'none' ? 'none (no db)' : t.variant === 'memory' ? 'memory' : 'SQLite (WAL, synchronous FULL)', fixed(t.p50Ms, 3), fixed(t.meanMs, 3), t.overheadMs === null ? '—' : `${fixed(t.overheadMs, 3)} ms`,
+    ])))
+  }
 
   out.push('', '## Peak RSS', '')
   out.push(table(['after phase', 'RSS (MB)', 'peak RSS so far (MB)'], r.rss.map((p) => [p.phase, fixed(p.rssMb, 0), fixed(p.maxRssMb, 0)])))

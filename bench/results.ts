@@ -1,3 +1,4 @@
+import type { AgentTurnSummary } from './agent-turn.js'
 import type { Role, Skipped, ThroughputCase } from './case.js'
 import type { ReadResult } from './history.js'
 import type { BridgeRep } from './bridge.js'
@@ -83,6 +84,7 @@ export interface Results {
   readonly history: readonly HistorySummary[]
   readonly bridge: BridgeSummary | null
   readonly sequential: SequentialSummary | null
+  readonly agentTurn: readonly AgentTurnSummary[] | null
   readonly rss: readonly RssPhase[]
   readonly targets: readonly TargetCheck[]
   readonly durationS: number

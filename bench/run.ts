@@ -1,6 +1,7 @@
 // `npm run bench`: throughput of agentdb's hooks against raw drivers and Mastra, hook overhead,
 // history reads and the sync bridge. Flags: node build/bench/run.js --help
 import { writeFileSync } from 'node:fs'
+import { measureAgentTurns, summarizeAgentTurns, type AgentTurnRep, type AgentTurnSummary } from './agent-turn.js'
 import { LIBRARY_BACKENDS, openLibraryHistory, probeLibrary, type LibraryBackend } from './agentdb.js'
 import { measureBridgeRep, type BridgeRep } from './bridge.js'
 import type { Skipped } from './case.js'
@@ -202,6 +203,19 @@ async function runSequentialLatency(config: BenchConfig, plans: readonly Backend
   return summarizeSequential(reps)
 }
 
+/** One agent turn against the local scripted model server: no store, memory, SQLite. */
+async function runAgentTurn(config: BenchConfig): Promise<AgentTurnSummary[] | null> {
+  if (!isSelected(config, 'memory') && !isSelected(config, 'sqlite')) return null
+  const reps: AgentTurnRep[] = []
+  for (let rep = 1; rep <= config.reps; rep++) {
+    const result = await measureAgentTurns(config.agentTurns)
+    log(`agent turn rep ${rep}: ${result.map((r) => `${r.variant} p50 ${r.latency.p50.toFixed(3)} ms`).join(', ')}`)
+    reps.push(...result)
+  }
+  markPhase('agent turn')
+  return summarizeAgentTurns(reps)
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const config = readConfig(process.argv.slice(2), process.env)
@@ -218,9 +232,10 @@ async function main(): Promise<void> {
     const history = await runHistory(config, plans)
     const bridge = await runBridge(config, plans)
     const sequential = await runSequentialLatency(config, plans)
+    const agentTurn = await runAgentTurn(config)
     const targets = checkTargets({ throughput, overhead, history, bridge, sequential })
     const results: Results = {
-      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, rss, targets,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, agentTurn, rss, targets,
       durationS: (performance.now() - started) / 1000,
     }
     console.log(renderReport(results))

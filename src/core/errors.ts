@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_FAILED'
   | 'TIMEOUT'
+  | 'RUN_INTERRUPTED'
+  | 'MODEL_FAILED'
+  | 'MAX_STEPS'
+  | 'PERSISTENCE_FAILED'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */
 export class AgentDBError extends Error {
