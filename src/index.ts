@@ -19,6 +19,7 @@ export type {
 } from './core/records.js'
 export type { Capabilities, SessionListing } from './core/store.js'
 export { redactUrl } from './core/url.js'
+export { newId } from './core/ids.js'
 export type { AnyStoreOptions, OptionsByScheme, StoreOptionsFor } from './stores/registry.js'
 export type { SqliteOptions, SqliteSynchronous } from './stores/sqlite/index.js'
 export type { PostgresOptions } from './stores/postgres/index.js'

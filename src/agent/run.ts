@@ -1,4 +1,4 @@
-import type { ChatMessage, RunStatus } from '../index.js'
+import { newId, type ChatMessage, type RunStatus } from '../index.js'
 import { AgentRunError } from './errors.js'
 import type { Hooks } from './hooks.js'
 import { describeModelError, type Model, type TokenUsage } from './model.js'
@@ -102,11 +102,11 @@ async function finish(setup: RunSetup, scope: RunScope, request: RunRequest, fai
 export async function executeRun(setup: RunSetup, request: RunRequest): Promise<RunOutcome> {
   const startedAt = performance.now()
   const { sessionId, userId, name, onPersistenceError } = setup.settings
-  const runId = crypto.randomUUID()
+  const runId = newId()
   const state = new RunState()
   const recorder = new Recorder(setup.hooks, onPersistenceError, (step, cause) =>
     new AgentRunError('PERSISTENCE_FAILED', `storing the ${step} of run ${runId} failed; the answer so far is the error's answer`, { runId, answer: state.answer, step }, { cause }))
-  const scope: RunScope = { sessionId, runId, traceId: crypto.randomUUID(), recorder, signal: request.signal, state }
+  const scope: RunScope = { sessionId, runId, traceId: newId(), recorder, signal: request.signal, state }
   let failure: AgentRunError | null = null
   try {
     // Issued together, in this order, the three writes share one commit (group commit).

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../index.js'
+import { newId, type ChatMessage } from '../index.js'
 import { describeModelError, type Model, type ModelTurn } from './model.js'
 import type { RunScope } from './run-state.js'
 import { executeTool, toolContent, type AgentTool, type ToolOutcome, type ToolSpec } from './tools.js'
@@ -22,7 +22,7 @@ const usageJson = (turn: ModelTurn) => (turn.usage === null ? null : { ...turn.u
  */
 export async function modelStep(scope: RunScope, input: ModelStepInput): Promise<ModelTurn> {
   const { sessionId, traceId, runId, recorder, state } = scope
-  const spanId = crypto.randomUUID()
+  const spanId = newId()
   // The span's start is written while the model thinks; writes commit in call order.
   const spanStarted = recorder.write('model span start', 'spanStart', { sessionId, traceId, spanId, name: `chat ${input.model.name}`, kind: 'llm', attributes: { model: input.model.name, step: input.step } })
   const started = performance.now()
@@ -66,7 +66,7 @@ export async function modelStep(scope: RunScope, input: ModelStepInput): Promise
 /** One tool call in a span of kind `tool`, then stored with its result or error and duration. */
 async function toolStep(scope: RunScope, tools: ReadonlyMap<string, AgentTool>, call: ModelTurn['toolCalls'][number]): Promise<ToolOutcome> {
   const { sessionId, traceId, runId, recorder, state } = scope
-  const spanId = crypto.randomUUID()
+  const spanId = newId()
   const spanStarted = recorder.write(`tool span start ${call.name}`, 'spanStart', { sessionId, traceId, spanId, name: call.name, kind: 'tool', attributes: { toolCallId: call.id } })
   const outcome = await executeTool(tools, call, scope.signal)
   await spanStarted
