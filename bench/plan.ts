@@ -6,7 +6,7 @@ import { mysqlCeiling, mysqlNaive } from './raw/mysql.js'
 import { BATCH_ROWS } from './raw/rows.js'
 import { pgCeilings, pgNaive } from './raw/postgres.js'
 import { redisCeiling, redisNaive } from './raw/redis.js'
-import { sqliteCeiling, sqliteNaive } from './raw/sqlite.js'
+import { sqliteCeiling, sqliteNaive, sqlitePrebuiltCeiling } from './raw/sqlite.js'
 import { capped, type Shape } from './workload.js'
 
 /** A backend whose server answers; `library` is false when the agentdb store failed its probe (raw baselines still run). */
@@ -27,7 +27,11 @@ function rawCases(backend: LibraryBackend, shape: Shape, naive: Shape, reference
     case 'sqlite-normal':
     case 'sqlite-full': {
       const sync = backend === 'sqlite-full' ? 'full' : 'normal'
-      return [sqliteCeiling(backend, sync, shape), ...(reference === null ? [] : [sqliteCeiling(backend, sync, shape, reference)]), sqliteNaive(backend, sync, naive)]
+      return [
+        sqlitePrebuiltCeiling(backend, sync, shape, BATCH_ROWS, 'session'), sqliteCeiling(backend, sync, shape),
+        ...(reference === null ? [] : [sqlitePrebuiltCeiling(backend, sync, shape, reference, 'arrival'), sqliteCeiling(backend, sync, shape, reference)]),
+        sqliteNaive(backend, sync, naive),
+      ]
     }
     case 'postgres':
       return [...pgCeilings(backend, shape), ...(reference === null ? [] : pgCeilings(backend, shape, reference)), pgNaive(backend, naive)]

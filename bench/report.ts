@@ -78,6 +78,22 @@ export function renderReport(r: Results): string {
     ]))
   }
 
+  if (r.sequential) {
+    const q = r.sequential
+    out.push('', '## One agent on SQLite WAL FULL (per call, interleaved, median of repetitions)', '')
+    out.push(q.error !== undefined ? `failed: ${q.error}` : table(['call', 'p50 (ms)', 'p99 (ms)'], [
+      ['await db.aonUserMessage (worker thread, commit before resolve)', fixed(q.hookP50Ms, 3), fixed(q.hookP99Ms, 3)],
+      ['raw better-sqlite3 autocommit INSERT, awaited (main thread)', fixed(q.rawInsertP50Ms, 3), fixed(q.rawInsertP99Ms, 3)],
+      ['ratio', ratio(q.ratio), ''],
+    ]))
+  }
+  if (r.agentTurn) {
+    out.push('', `## One agent turn (prompt, a tool call, the answer: two model calls to the local scripted server), ${String(cfg['agentTurns'])} turns`, '')
+    out.push(table(['persistence', 'ms per turn p50', 'mean', 'added by persistence (p50)'], r.agentTurn.map((t) => [
+      t.variant === 'none' ? 'none (no db)' : t.variant === 'memory' ? 'memory' : 'SQLite (WAL, synchronous FULL)', fixed(t.p50Ms, 3), fixed(t.meanMs, 3), t.overheadMs === null ? '—' : `${fixed(t.overheadMs, 3)} ms`,
+    ])))
+  }
+
   out.push('', '## Peak RSS', '')
   out.push(table(['after phase', 'RSS (MB)', 'peak RSS so far (MB)'], r.rss.map((p) => [p.phase, fixed(p.rssMb, 0), fixed(p.maxRssMb, 0)])))
 

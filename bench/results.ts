@@ -1,7 +1,9 @@
+import type { AgentTurnSummary } from './agent-turn.js'
 import type { Role, Skipped, ThroughputCase } from './case.js'
 import type { ReadResult } from './history.js'
 import type { BridgeRep } from './bridge.js'
 import type { OverheadRep } from './overhead.js'
+import type { SequentialRep } from './sequential.js'
 import type { RepResult } from './runner.js'
 import { median, medianLatency, type Latency } from './stats.js'
 
@@ -48,6 +50,17 @@ export interface BridgeSummary {
   readonly error?: string
 }
 
+/** One agent awaiting each hook on SQLite FULL against one raw autocommit INSERT, interleaved per call. */
+export interface SequentialSummary {
+  readonly hookP50Ms: number
+  readonly rawInsertP50Ms: number
+  readonly hookP99Ms: number
+  readonly rawInsertP99Ms: number
+  readonly ratio: number
+  readonly reps: readonly SequentialRep[]
+  readonly error?: string
+}
+
 export interface RssPhase {
   readonly phase: string
   readonly rssMb: number
@@ -70,6 +83,8 @@ export interface Results {
   readonly overhead: OverheadSummary | null
   readonly history: readonly HistorySummary[]
   readonly bridge: BridgeSummary | null
+  readonly sequential: SequentialSummary | null
+  readonly agentTurn: readonly AgentTurnSummary[] | null
   readonly rss: readonly RssPhase[]
   readonly targets: readonly TargetCheck[]
   readonly durationS: number
@@ -127,4 +142,14 @@ export function summarizeBridge(reps: readonly BridgeRep[], error?: string): Bri
     bridgeP99Ms: median(reps.map((r) => r.bridge.p99)),
     rawInsertP99Ms: median(reps.map((r) => r.rawInsert.p99)),
     ratio: bridgeP50Ms / rawInsertP50Ms, reps, ...(error === undefined ? {} : { error }) }
+}
+
+export function summarizeSequential(reps: readonly SequentialRep[], error?: string): SequentialSummary {
+  const hookP50Ms = median(reps.map((r) => r.hook.p50))
+  const rawInsertP50Ms = median(reps.map((r) => r.rawInsert.p50))
+  return {
+    hookP50Ms, rawInsertP50Ms,
+    hookP99Ms: median(reps.map((r) => r.hook.p99)),
+    rawInsertP99Ms: median(reps.map((r) => r.rawInsert.p99)),
+    ratio: hookP50Ms / rawInsertP50Ms, reps, ...(error === undefined ? {} : { error }) }
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: throughput of agentdb's hooks against raw drivers and Mastra, hook overhead,
 // history reads and the sync bridge. Flags: node build/bench/run.js --help
 import { writeFileSync } from 'node:fs'
+import { measureAgentTurns, summarizeAgentTurns, type AgentTurnRep, type AgentTurnSummary } from './agent-turn.js'
 import { LIBRARY_BACKENDS, openLibraryHistory, probeLibrary, type LibraryBackend } from './agentdb.js'
 import { measureBridgeRep, type BridgeRep } from './bridge.js'
 import type { Skipped } from './case.js'
@@ -11,14 +12,15 @@ import { describeMachine, loadAverage } from './machine.js'
 import { ensurePeers, loadMastra, type Mastra, type MastraBackend } from './mastra.js'
 import { measureOverhead, type OverheadRep } from './overhead.js'
 import { planThroughput, type BackendPlan } from './plan.js'
+import { measureSequentialRep, type SequentialRep } from './sequential.js'
 import { openMySqlHistory } from './raw/mysql.js'
 import { openPgHistory } from './raw/postgres.js'
 import { openRedisHistory } from './raw/redis.js'
 import { openSqliteHistory } from './raw/sqlite.js'
 import { backendName, renderReport } from './report.js'
 import {
-  summarizeBridge, summarizeOverhead, summarizeReads, summarizeThroughput,
-  type BridgeSummary, type HistorySummary, type OverheadSummary, type Results, type RssPhase,
+  summarizeBridge, summarizeOverhead, summarizeReads, summarizeSequential, summarizeThroughput,
+  type BridgeSummary, type HistorySummary, type OverheadSummary, type Results, type RssPhase, type SequentialSummary,
 } from './results.js'
 import { maxRssMb, runRep, type RepResult } from './runner.js'
 import { probeServer } from './servers.js'
@@ -184,6 +186,36 @@ async function runBridge(config: BenchConfig, plans: readonly BackendPlan[]): Pr
   return summarizeBridge(reps)
 }
 
+async function runSequentialLatency(config: BenchConfig, plans: readonly BackendPlan[]): Promise<SequentialSummary | null> {
+  if (!plans.some((p) => p.backend === 'sqlite-full' && p.library)) return null
+  const reps: SequentialRep[] = []
+  try {
+    for (let rep = 1; rep <= config.reps; rep++) {
+      const result = await measureSequentialRep(config.bridgeCalls)
+      log(`sequential rep ${rep}: aonUserMessage p50 ${result.hook.p50.toFixed(3)} ms, raw INSERT p50 ${result.rawInsert.p50.toFixed(3)} ms`)
+      reps.push(result)
+    }
+  } catch (error) {
+    return summarizeSequential(reps, describe(error))
+  } finally {
+    markPhase('one agent on SQLite')
+  }
+  return summarizeSequential(reps)
+}
+
+/** One agent turn against the local scripted model server: no store, memory, SQLite. */
+async function runAgentTurn(config: BenchConfig): Promise<AgentTurnSummary[] | null> {
+  if (!isSelected(config, 'memory') && !isSelected(config, 'sqlite')) return null
+  const reps: AgentTurnRep[] = []
+  for (let rep = 1; rep <= config.reps; rep++) {
+    const result = await measureAgentTurns(config.agentTurns)
+    log(`agent turn rep ${rep}: ${result.map((r) => `${r.variant} p50 ${r.latency.p50.toFixed(3)} ms`).join(', ')}`)
+    reps.push(...result)
+  }
+  markPhase('agent turn')
+  return summarizeAgentTurns(reps)
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const config = readConfig(process.argv.slice(2), process.env)
@@ -199,9 +231,11 @@ async function main(): Promise<void> {
     const throughput = await runThroughput(config, plans, mastra)
     const history = await runHistory(config, plans)
     const bridge = await runBridge(config, plans)
-    const targets = checkTargets({ throughput, overhead, history, bridge })
+    const sequential = await runSequentialLatency(config, plans)
+    const agentTurn = await runAgentTurn(config)
+    const targets = checkTargets({ throughput, overhead, history, bridge, sequential })
     const results: Results = {
-      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, rss, targets,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, agentTurn, rss, targets,
       durationS: (performance.now() - started) / 1000,
     }
     console.log(renderReport(results))

@@ -4,7 +4,7 @@ import type { Prepared, ThroughputCase } from '../case.js'
 import type { HistoryReader } from '../history.js'
 import { freshSqlitePath, removeSqlite } from '../targets.js'
 import { batches, total, type Shape } from '../workload.js'
-import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, valuesList } from './rows.js'
+import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, timeOrderedId, valuesList, type RawRow } from './rows.js'
 
 type Database = BetterSqlite3.Database
 export type SqliteSync = 'full' | 'normal'
@@ -53,6 +53,52 @@ export function sqliteCeiling(backend: string, sync: SqliteSync, shape: Shape, s
       const prepared: Prepared = {
         run: async () => {
           for (const batch of batches(shape, size)) insert(batch)
+        },
+        close: closer(db, path),
+      }
+      return Promise.resolve(prepared)
+    },
+  }
+}
+
+/** The cells of a shape session by session, or in the concurrent run's arrival order (message m of every session, then m + 1). */
+function* cellsOf(shape: Shape, order: 'session' | 'arrival'): Generator<readonly [number, number]> {
+  if (order === 'session') for (let s = 0; s < shape.sessions; s++) for (let m = 0; m < shape.messages; m++) yield [s, m]
+  else for (let m = 0; m < shape.messages; m++) for (let s = 0; s < shape.sessions; s++) yield [s, m]
+}
+
+/**
+ * The disk-and-SQLite limit: every row built before the clock starts (time-ordered ids, JSON
+ * metadata, seq, time), then one prepared single-row INSERT per row, `size` rows per
+ * transaction, on the main thread. No JSON, id or statement-text work is timed.
+ * `order: 'session'` writes a session's rows together (what a bulk loader does: the 500-row
+ * ceiling); `'arrival'` in the order S concurrent agents produce them, which touches every
+ * session's index page in each transaction (the S-row reference: the best one group commit of
+ * S live sessions can do).
+ */
+export function sqlitePrebuiltCeiling(backend: string, sync: SqliteSync, shape: Shape, size: number, order: 'session' | 'arrival'): ThroughputCase {
+  const ceiling = size === BATCH_ROWS && order === 'session'
+  return {
+    key: `${backend}/${ceiling ? 'raw-ceiling-prebuilt' : `raw-prebuilt-${size}-${order}`}/batch`, backend,
+    label: `raw better-sqlite3 prebuilt rows, prepared INSERT per row, ${size} rows/tx${order === 'arrival' ? ', arrival order' : ''}`,
+    role: ceiling ? 'ceiling' : 'reference',
+    shape: `batch ${size}`, messages: total(shape),
+    prepare: () => {
+      const { db, path } = openRaw(sync)
+      const insert = db.prepare(insertSql(1))
+      const rows: RawRow[] = []
+      for (const [s, m] of cellsOf(shape, order)) {
+        const row = rawRow(s, m)
+        row[0] = timeOrderedId()
+        rows.push(row)
+      }
+      const write = db.transaction((from: number) => {
+        const end = Math.min(rows.length, from + size)
+        for (let i = from; i < end; i++) insert.run(rows[i])
+      })
+      const prepared: Prepared = {
+        run: async () => {
+          for (let from = 0; from < rows.length; from += size) write(from)
         },
         close: closer(db, path),
       }

@@ -18,6 +18,10 @@ export type ErrorCode =
   | 'STORE_FAILED'
   | 'IMPORT_CONFLICT'
   | 'TIMEOUT'
+  | 'RUN_INTERRUPTED'
+  | 'MODEL_FAILED'
+  | 'MAX_STEPS'
+  | 'PERSISTENCE_FAILED'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */
 export class AgentDBError extends Error {

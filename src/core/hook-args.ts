@@ -22,6 +22,11 @@ export interface MessageArgs {
   readonly content: string
   readonly metadata?: Readonly<Record<string, unknown>> | null | undefined
   readonly runId?: string | null | undefined
+  /**
+   * The record's id (at most 255 characters; default a fresh UUIDv7): a caller that retries a
+   * hook after a timeout passes the same id, and the retry adds nothing — the first write stands.
+   */
+  readonly id?: string | undefined
   /** `aonAgentMessage` only: the tool calls this assistant turn asked for (kept for `getHistory`). */
   readonly toolCalls?: readonly AssistantToolCall[] | null | undefined
 }
@@ -36,6 +41,8 @@ export interface ToolCallArgs {
   readonly error?: string | null | undefined
   readonly durationMs?: number | null | undefined
   readonly runId?: string | null | undefined
+  /** The record's id, as in `MessageArgs.id`: a retried hook with the same id adds nothing. */
+  readonly id?: string | undefined
   /** The provider's id of the call, pairing it with the assistant turn that asked for it. */
   readonly toolCallId?: string | null | undefined
 }
@@ -50,6 +57,11 @@ const NO_METADATA: JsonObject = Object.freeze({})
 
 function seed(sessionId: string, at: string, fields?: Partial<Pick<SessionSeed, 'userId' | 'agentId' | 'name' | 'metadata'>>): SessionSeed {
   return { id: sessionId, userId: fields?.userId ?? null, agentId: fields?.agentId ?? null, name: fields?.name ?? null, metadata: fields?.metadata ?? NO_METADATA, at }
+}
+
+/** A caller's id for a record (an idempotency key), or a fresh UUIDv7. */
+function recordId(given: unknown): string {
+  return given === undefined ? newId() : checkName('id', given, false)
 }
 
 const MAX_OWNER_LENGTH = 255
@@ -80,7 +92,7 @@ export function messageOp(role: Role, args: MessageArgs): WriteOp {
   const runId = checkOptionalName('runId', args.runId)
   const toolCalls = role === 'assistant' ? checkAssistantToolCalls(args.toolCalls) : null
   const at = now()
-  return { type: 'message', session: recordSeed(sessionId, at, metadata), record: { id: newId(), sessionId, role, content, metadata, createdAt: at, runId, toolCalls } }
+  return { type: 'message', session: recordSeed(sessionId, at, metadata), record: { id: recordId(args.id), sessionId, role, content, metadata, createdAt: at, runId, toolCalls } }
 }
 
 /** Validates a tool-call hook's arguments into a write. @throws ValidationError */
@@ -101,7 +113,7 @@ export function toolCallOp(args: ToolCallArgs): WriteOp {
   return {
     type: 'toolCall',
     session: recordSeed(sessionId, at, metadata),
-    record: { id: newId(), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId, toolCallId },
+    record: { id: recordId(args.id), sessionId, toolName, arguments: toolArguments, result, error, durationMs, metadata, createdAt: at, runId, toolCallId },
   }
 }
 

@@ -194,8 +194,10 @@ export interface Backend {
    * Where the surfaces run when not on the calling thread. `async: 'sync'`: the async surface
    * runs `openSync()` in a worker thread (a synchronous driver must not block the event loop).
    * `sync: 'bridge'`: the sync surface runs `open()` in a worker and blocks on its answers.
+   * `inlineReads` (with `async: 'sync'`): small reads of the async surface run on an
+   * `openSync()` store of the calling thread instead, where one costs less than a thread hop.
    */
-  readonly threads?: { readonly async?: 'sync'; readonly sync?: 'bridge' }
+  readonly threads?: { readonly async?: 'sync'; readonly sync?: 'bridge'; readonly inlineReads?: boolean }
   open(): Promise<Store>
   /**
    * Opens the synchronous surface's store; absent where there is none (the facade then throws

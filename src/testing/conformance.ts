@@ -213,6 +213,28 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
       assert.equal(page.items.filter((x) => x.id === s).length, 1)
     })
 
+    it('takes a caller\'s record id as an idempotency key: a retried hook adds nothing, the first write stands', async () => {
+      const db = await fresh()
+      const s = uid('retry')
+      const messageId = uid('msg-id')
+      const toolId = uid('tool-id')
+      await db.aonUserMessage({ sessionId: s, content: 'first', id: messageId })
+      await db.aonUserMessage({ sessionId: s, content: 'retried', id: messageId })
+      await Promise.all([
+        db.aonToolCall({ sessionId: s, toolName: 'search', arguments: { q: 1 }, id: toolId }),
+        db.aonToolCall({ sessionId: s, toolName: 'search', arguments: { q: 2 }, id: toolId }),
+      ])
+      await db.aonAgentMessage(s, 'after')
+      if (caps.syncSurface) db.onUserMessage({ sessionId: s, content: 'sync retry', id: messageId })
+      await assert.rejects(db.aonUserMessage({ sessionId: s, content: 'x', id: '' }), (e: unknown) => e instanceof ValidationError)
+      if (!caps.reads) return
+      const timeline = await db.getTimeline(s)
+      assert.deepEqual(timeline.map((i) => (i.kind === 'message' ? i.message.content : JSON.stringify(i.toolCall.arguments))), ['first', '{"q":1}', 'after'])
+      const [first] = timeline
+      assert.ok(first?.kind === 'message' && first.message.id === messageId, 'the caller\'s id is the record\'s id')
+      assertIncreasingSeq(timeline)
+    })
+
     it('interleaves tool calls and messages by one per-session seq', async () => {
       const db = await fresh()
       const s = uid('mix')

@@ -62,6 +62,8 @@ async function writeRecords(db: PraisonAIDB, s: string): Promise<void> {
   await db.aonRunStart(s, `run ${s} ${nasty}`, nasty, { nested: { list: [1, null, nasty] } })
   await db.aonTraceStart({ sessionId: s, traceId: `trace-${s}`, name: nasty, runId: `run ${s} ${nasty}`, userId: `user ${nasty}`, metadata: { n: -1.5e-7 } })
   await db.aonSpanStart({ sessionId: s, traceId: `trace-${s}`, spanId: 'root', name: 'agent', kind: 'agent', attributes: { a: nasty } })
+  // spans that start in the same millisecond order by id: let the clock move on
+  await new Promise((resolve) => setTimeout(resolve, 3))
   await db.aonSpanStart({ sessionId: s, traceId: `trace-${s}`, spanId: 'llm', name: 'chat', kind: 'llm', parentSpanId: 'root' })
   await db.aonAgentMessage({ sessionId: s, content: '', runId: `run ${s} ${nasty}`, toolCalls: [{ id: `call ${nasty}`, name: 'search', arguments: `{"q": "${nasty}"}` }] })
   await db.aonToolCall({ sessionId: s, toolName: 'search', arguments: { q: nasty }, result: [nasty], durationMs: 0, toolCallId: `call ${nasty}`, runId: `run ${s} ${nasty}` })

@@ -1,4 +1,5 @@
-import type { Backend } from '../store.js'
+import type { Backend, Store } from '../store.js'
+import { withInlineReads } from './inline-reads.js'
 import type { WorkerSpec } from './protocol.js'
 import { openSyncBridge } from './sync-bridge.js'
 import { openWorkerStore } from './worker-store.js'
@@ -6,15 +7,20 @@ import { openWorkerStore } from './worker-store.js'
 /**
  * Puts a backend's surfaces on the threads it declares (`Backend.threads`): the async
  * surface of a synchronous driver in a worker, the sync surface of an asynchronous driver
- * behind a blocking bridge. `spec` rebuilds the same backend inside the worker.
+ * behind a blocking bridge. `spec` rebuilds the same backend inside the worker. With
+ * `threads.inlineReads`, the async surface's small reads run on a `openSync()` store of the
+ * calling thread (`withInlineReads`).
  */
 export function placeOnThreads(backend: Backend, spec: WorkerSpec, syncTimeoutMs: number): Backend {
   const threads = backend.threads
   if (threads === undefined) return backend
+  const openSync = backend.openSync
+  const inWorker = (): Store => openWorkerStore(spec, 'sync')
+  const openAsync = threads.inlineReads && openSync ? () => withInlineReads(inWorker(), () => openSync.call(backend)) : inWorker
   return {
     ...backend,
     capabilities: { ...backend.capabilities, syncSurface: backend.capabilities.syncSurface || threads.sync === 'bridge' },
-    open: threads.async === 'sync' ? () => Promise.resolve(openWorkerStore(spec, 'sync')) : () => backend.open(),
+    open: threads.async === 'sync' ? () => Promise.resolve(openAsync()) : () => backend.open(),
     ...(threads.sync === 'bridge' ? { openSync: () => openSyncBridge(spec, syncTimeoutMs, backend.description) } : {}),
   }
 }

@@ -18,26 +18,53 @@ import { StoreThread } from './store-thread.js'
  * thread of its own.
  */
 class WorkerStore implements Store {
-  readonly #thread: StoreThread
-  readonly #handle: number
+  readonly #spec: WorkerSpec
+  readonly #open: WorkerOpen
   readonly #ownThread: boolean
+  #thread: StoreThread
+  #handle: number
 
   constructor(spec: WorkerSpec, open: WorkerOpen) {
+    this.#spec = spec
+    this.#open = open
     this.#ownThread = spec.kind !== 'url'
-    this.#thread = this.#ownThread ? new StoreThread() : StoreThread.shared()
-    this.#handle = this.#thread.newHandle()
-    // Registers the store; it opens on the first call, whose error (if any) that call reports.
-    this.#thread.send({ handle: this.#handle, method: 'open', spec, open }).catch(() => undefined)
+    this.#thread = this.#start()
+    this.#handle = this.#register()
+  }
+
+  #start(): StoreThread {
+    return this.#ownThread ? new StoreThread() : StoreThread.shared()
+  }
+
+  /** Registers the store in the thread; it opens on the first call, whose error (if any) that call reports. */
+  #register(): number {
+    const handle = this.#thread.newHandle()
+    this.#thread.send({ handle, method: 'open', spec: this.#spec, open: this.#open }).catch(() => undefined)
+    return handle
+  }
+
+  /**
+   * The thread, started again if it died (an uncaught error, a `terminate`): the calls it had
+   * pending were rejected with `StoreUnavailableError` (and are retried by the runtime within
+   * the deadline); the next call reaches a new thread with the store opened anew.
+   */
+  #live(): StoreThread {
+    if (this.#thread.stopped) {
+      this.#thread = this.#start()
+      this.#handle = this.#register()
+    }
+    return this.#thread
   }
 
   #call(call: MethodCall): Promise<unknown> {
-    return this.#thread.send({ handle: this.#handle, ...call })
+    return this.#live().send({ handle: this.#handle, ...call })
   }
 
   write(ops: readonly WriteOp[]): Promise<WriteResult> {
     // A user store's ops stay clones: it may keep the records it is given.
     if (this.#ownThread) return this.#call({ method: 'write', args: [ops] }) as Promise<WriteResult>
-    return this.#thread.send({ handle: this.#handle, method: 'encodedWrite', ops: encodeOps(ops) }) as Promise<WriteResult>
+    const thread = this.#live()
+    return thread.send({ handle: this.#handle, method: 'encodedWrite', ops: encodeOps(ops) }) as Promise<WriteResult>
   }
 
   getSession(sessionId: string): Promise<Session | null> {

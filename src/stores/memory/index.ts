@@ -21,8 +21,6 @@ interface SessionData {
   /** Updated in place on every write; readers get copies. */
   readonly session: MutableSession
   lastSeq: number
-  /** The greatest record id stored: ids from newId() grow, so a greater one is new without a lookup. */
-  lastId: string
   readonly messages: Message[]
   readonly toolCalls: ToolCall[]
   readonly agents: Map<string, AgentState>
@@ -104,6 +102,8 @@ function newestFirst(a: Session, b: Session): number {
 /** The data of a memory store; it lives as long as its `PraisonAIDB`. */
 class MemoryData {
   readonly sessions = new Map<string, SessionData>()
+  /** The ids of every stored message and tool call. */
+  readonly #ids = new Set<string>()
 
   #session(op: WriteOp): SessionData {
     const seed = op.session
@@ -111,7 +111,7 @@ class MemoryData {
     if (data === undefined) {
       data = {
         session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+        lastSeq: 0, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
       }
       this.sessions.set(seed.id, data)
     } else {
@@ -142,11 +142,15 @@ class MemoryData {
         this.#phase(data, op)
         continue
       }
+      const id = op.record.id
+      // ids are unique across sessions, as the SQL stores' primary keys are: a stored id adds nothing
+      if (this.#ids.has(id)) {
+        seqs.push(0)
+        continue
+      }
+      this.#ids.add(id)
       const seq = ++data.lastSeq
       seqs.push(seq)
-      const id = op.record.id
-      if (id > data.lastId) data.lastId = id
-      else if (data.messages.some((m) => m.id === id) || data.toolCalls.some((t) => t.id === id)) continue
       // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
       if (op.type === 'message') {
         const m = op.record
@@ -207,6 +211,9 @@ class MemoryData {
   }
 
   delete(sessionId: string): boolean {
+    const data = this.sessions.get(sessionId)
+    if (data === undefined) return false
+    for (const record of [...data.messages, ...data.toolCalls]) this.#ids.delete(record.id)
     return this.sessions.delete(sessionId)
   }
 
@@ -227,7 +234,7 @@ class MemoryData {
 
   prune(batch: PruneBatch): Session[] {
     const selected = pruneSelection(batch, [...this.sessions.values()].map((d) => ({ ...d.session })))
-    if (!batch.dryRun) for (const session of selected) this.sessions.delete(session.id)
+    if (!batch.dryRun) for (const session of selected) this.delete(session.id)
     return selected
   }
 
@@ -237,9 +244,8 @@ class MemoryData {
     const existing = this.sessions.get(s.id)
     const stored = new Map<number, string>()
     for (const r of [...(existing?.messages ?? []), ...(existing?.toolCalls ?? [])]) stored.set(r.seq, r.id)
-    const storedIds = new Set(stored.values())
     const fresh = <T extends Message | ToolCall>(records: readonly T[]): T[] => records.filter((r) => {
-      if (storedIds.has(r.id)) return false
+      if (this.#ids.has(r.id)) return false
       const holder = stored.get(r.seq)
       if (holder !== undefined) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(s.id)} already has a record at seq ${r.seq}; nothing of it was imported`)
       return true
@@ -247,7 +253,7 @@ class MemoryData {
     const messages = fresh(bundle.messages)
     const toolCalls = fresh(bundle.toolCalls)
     const data: SessionData = existing ?? {
-      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, lastId: '', messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
     }
     this.sessions.set(s.id, data)
     const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq
@@ -257,7 +263,7 @@ class MemoryData {
     data.toolCalls.sort(bySeq)
     for (const r of [...messages, ...toolCalls]) {
       data.lastSeq = Math.max(data.lastSeq, r.seq)
-      if (r.id > data.lastId) data.lastId = r.id
+      this.#ids.add(r.id)
     }
     let added = (existing ? 0 : 1) + messages.length + toolCalls.length
     const putNew = <T>(map: Map<string, T>, key: string, value: T): void => {

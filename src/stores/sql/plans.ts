@@ -63,7 +63,7 @@ export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWor
 }
 
 /** A run, trace or span start or end as its statement (`Phase` in core/store.ts). */
-function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): sql.SqlStep {
+export function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): sql.SqlStep {
   const [table, params] = op.type === 'run' ? [RUNS, runParams(d, op.record)] : op.type === 'trace' ? [TRACES, traceParams(d, op.record)] : [SPANS, spanParams(d, op.record)]
   const statement = op.phase === 'start' ? sql.insertStart(d, table) : sql.upsertEnd(d, table, op.replaceDetails)
   return { sql: statement, params, deferrable: true }

@@ -1,3 +1,4 @@
+import { jsonTextOf } from '../../core/json-text.js'
 import type { JsonValue } from '../../core/records.js'
 import type { Dialect, TableName } from '../sql/dialect.js'
 import { columnList } from '../sql/schema.js'
@@ -40,7 +41,8 @@ export function sqliteDialect(prefix: string): Dialect {
       `INSERT INTO ${table(into.name)} AS t (${columnList(into)}) ${rows} ON CONFLICT (${into.primaryKey.join(', ')}) DO UPDATE SET ${assignments((c) => `t.${c}`, (c) => `excluded.${c}`)}`,
     toTime: (iso) => iso,
     fromTime: (value) => String(value),
-    toJson: (value: JsonValue) => JSON.stringify(value),
+    // A batch from the worker crossing carries its JSON fields as text: bound as they came (issue 8)
+    toJson: (value: JsonValue) => jsonTextOf(value),
     fromJson: (value) => JSON.parse(String(value)) as JsonValue,
     toText: (value) => value,
     fromText: (value) => String(value),

@@ -8,6 +8,7 @@ import { checkIdentifier } from '../sql/identifiers.js'
 import { sqliteDialect } from './dialect.js'
 import { SqliteConnection, type SqliteSynchronous } from './driver.js'
 import { isSqliteFile, parseSqliteUrl } from './url.js'
+import { sqliteWrite } from './write.js'
 
 export type { SqliteSynchronous } from './driver.js'
 
@@ -43,14 +44,14 @@ function sqliteBackend(url: ConnectionUrl, reader: OptionReader<SqliteOptions>):
     dialect: sqliteDialect(prefix),
   }
   const offload = reader.boolean('offload', true)
-  const connect = (): SyncStore => syncSqlStore(options.dialect, new SqliteConnection(options))
+  const connect = (): SyncStore => syncSqlStore(options.dialect, new SqliteConnection(options), sqliteWrite)
   const description = `sqlite:${url.path === ':memory:' ? ':memory:' : options.path}`
   if (options.path !== ':memory:') {
     return {
       description,
       capabilities: { syncSurface: true, reads: true, persistent: true },
       maxBatch: 10_000,
-      ...(offload ? { threads: { async: 'sync' } } : {}),
+      ...(offload ? { threads: { async: 'sync', inlineReads: true } } : {}),
       open: () => Promise.resolve(inlineStore(connect())),
       openSync: connect,
     }
