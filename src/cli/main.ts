@@ -3,9 +3,14 @@
 import { Command, CommanderError } from 'commander'
 import { AgentDBError, redactUrl } from '../index.js'
 import { deleteCommand } from './commands/delete.js'
+import { exportCommand } from './commands/export.js'
+import { importCommand } from './commands/import.js'
 import { migrateCommand } from './commands/migrate.js'
+import { pruneCommand } from './commands/prune.js'
+import { searchCommand } from './commands/search.js'
 import { sessionsCommand } from './commands/sessions.js'
 import { showCommand } from './commands/show.js'
+import { statsCommand } from './commands/stats.js'
 import { viewerCommand } from './commands/viewer.js'
 
 function program(): Command {
@@ -16,7 +21,7 @@ function program(): Command {
     .option('--debug', 'print the stack of an error')
     .showHelpAfterError()
     .exitOverride()
-  for (const add of [sessionsCommand, showCommand, deleteCommand, migrateCommand, viewerCommand]) add(root)
+  for (const add of [sessionsCommand, showCommand, searchCommand, exportCommand, importCommand, pruneCommand, statsCommand, deleteCommand, migrateCommand, viewerCommand]) add(root)
   return root
 }
 
