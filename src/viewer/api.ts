@@ -5,6 +5,8 @@ import { ValidationError } from '../index.js'
 export type ApiAnswer = { readonly status: 200; readonly body: unknown } | { readonly status: 400 | 404; readonly body: { readonly error: string } }
 
 const PAGE = 200
+/** Runs and traces the session page shows (the newest). */
+const RUNS = 50
 
 function integer(params: URLSearchParams, name: string): number | undefined {
   const value = params.get(name)
@@ -28,9 +30,18 @@ export async function answer(db: PraisonAIDB, path: string, params: URLSearchPar
       const page = await db.listSessions({ userId: text(params, 'user'), agentId: text(params, 'agent'), cursor: text(params, 'cursor') ?? null, limit: integer(params, 'limit') ?? 50 })
       return { status: 200, body: page }
     }
-    const match = /^\/api\/sessions\/([^/]+)(\/timeline)?$/.exec(path)
+    if (path === '/api/search') {
+      const page = await db.searchMessages({ query: text(params, 'q') ?? '', userId: text(params, 'user'), agentId: text(params, 'agent'), cursor: text(params, 'cursor') ?? null, limit: integer(params, 'limit') ?? 50 })
+      return { status: 200, body: page }
+    }
+    const match = /^\/api\/sessions\/([^/]+)(\/timeline|\/runs)?$/.exec(path)
     if (match === null) return { status: 404, body: { error: 'no such route' } }
     const id = decodeURIComponent(match[1]!)
+    if (match[2] === '/runs') {
+      // the newest runs and traces, each trace with its spans for the waterfall
+      const [runs, traces] = await Promise.all([db.getRuns(id, { limit: RUNS }), db.getTraces({ sessionId: id, limit: RUNS })])
+      return { status: 200, body: { runs, traces } }
+    }
     if (match[2] === undefined) {
       const session = await db.getSession(id)
       if (session === null) return { status: 404, body: { error: 'no such session' } }

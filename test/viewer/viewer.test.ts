@@ -22,6 +22,24 @@ before(async () => {
     await writer.aonUserMessage('view-a', 'Look up the weather <script>window.__pwned = true</script>')
     await writer.aonToolCall('view-a', 'weather', { city: 'Paris' }, { tempC: 21, sky: 'clear' })
     await writer.aonAgentMessage('view-a', 'It is 21 °C and clear in Paris.')
+    // a run with its trace: a model call, the tool, a second model call (the waterfall)
+    const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const trace = { sessionId: 'view-a', traceId: 'trace-1' }
+    await writer.aonRunStart('view-a', 'run-1', 'Look up the weather')
+    await writer.aonTraceStart({ ...trace, name: 'turn', runId: 'run-1', userId: 'alice' })
+    await writer.aonSpanStart({ ...trace, spanId: 'agent', name: 'Helper', kind: 'agent' })
+    await writer.aonSpanStart({ ...trace, spanId: 'llm-1', parentSpanId: 'agent', name: 'chat <b>model</b>', kind: 'llm' })
+    await at(40)
+    await writer.aonSpanEnd({ ...trace, spanId: 'llm-1', status: 'ok' })
+    await writer.aonSpanStart({ ...trace, spanId: 'tool-1', parentSpanId: 'agent', name: 'weather', kind: 'tool' })
+    await at(25)
+    await writer.aonSpanEnd({ ...trace, spanId: 'tool-1', status: 'ok' })
+    await writer.aonSpanStart({ ...trace, spanId: 'llm-2', parentSpanId: 'agent', name: 'chat model', kind: 'llm' })
+    await at(30)
+    await writer.aonSpanEnd({ ...trace, spanId: 'llm-2', status: 'ok' })
+    await writer.aonSpanEnd({ ...trace, spanId: 'agent', status: 'ok' })
+    await writer.aonTraceEnd({ ...trace, status: 'ok' })
+    await writer.aonRunEnd({ sessionId: 'view-a', runId: 'run-1', outputContent: 'It is 21 °C', status: 'completed', metrics: { durationMs: 120, promptTokens: 310, completionTokens: 42 } })
     await writer.aonUserMessage('view-b', 'Another conversation', { user_id: 'bob' })
     for (let i = 0; i < 450; i++) await writer.aonUserMessage('view-long', `message ${i}`)
   }
@@ -36,6 +54,18 @@ after(async () => {
   await db?.aclose()
   rmSync(dir, { recursive: true, force: true })
 })
+
+/**
+ * Waits until a page-side expression is true, polling from here: the page's CSP forbids the
+ * eval that Playwright's waitForFunction runs in the page.
+ */
+async function until(p: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await p.evaluate(expression) as boolean)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
 
 async function page(): Promise<Page> {
   const p = await browser.newPage()
@@ -53,7 +83,7 @@ describe('viewer in Chromium', () => {
     assert.deepEqual(ids, ['view-long', 'view-b', 'view-a'])
     await p.fill('#filter-user', 'alice')
     await p.click('#filters button')
-    await p.waitForFunction("document.querySelectorAll('#sessions tbody tr').length === 1")
+    await until(p, "document.querySelectorAll('#sessions tbody tr').length === 1")
     assert.equal(await p.textContent('#sessions tbody tr td'), 'view-a')
     await p.screenshot({ path: join(ARTIFACTS, 'viewer-list.png'), fullPage: true })
     await p.close()
@@ -76,6 +106,50 @@ describe('viewer in Chromium', () => {
     await p.close()
   })
 
+  it('searches messages from the session list, best match first, and opens the session of a hit', async () => {
+    const p = await page()
+    await p.goto(viewer.url)
+    await p.waitForSelector('#sessions tbody tr')
+    await p.fill('#filter-text', 'the weather')
+    await p.click('#filters button')
+    await p.waitForSelector('#search-results tbody tr')
+    const hits = await p.evaluate("[...document.querySelectorAll('#search-results tbody tr')].map((r) => r.dataset.id + '#' + r.dataset.seq)") as string[]
+    assert.deepEqual(hits, ['view-a#1'], 'the one message holding both words')
+    assert.equal(await p.isVisible('#sessions'), false, 'the results replace the session list')
+    assert.match(await p.textContent('#search-summary') ?? '', /matching message/)
+    assert.equal(await p.textContent('#search-results tbody tr td.hit-content'), 'Look up the weather <script>window.__pwned = true</script>')
+    assert.equal(await p.evaluate('window.__pwned'), undefined, 'a hit is text, never HTML')
+    await p.screenshot({ path: join(ARTIFACTS, 'viewer-search.png'), fullPage: true })
+    await p.fill('#filter-text', 'nothing-like-this')
+    await p.click('#filters button')
+    await until(p, "document.querySelector('#search-summary').textContent.startsWith('no messages match')")
+    await p.fill('#filter-text', 'weather')
+    await p.click('#filters button')
+    await p.waitForSelector('#search-results tbody tr[data-id="view-a"]')
+    await p.click('#search-results tbody tr[data-id="view-a"]')
+    await p.waitForSelector('#timeline li[data-seq="3"]')
+    assert.equal(await p.textContent('#session-title'), 'view-a')
+    await p.close()
+  })
+
+  it('draws a run\'s spans as a waterfall on the session page, names as text', async () => {
+    const p = await page()
+    await p.setViewportSize({ width: 1200, height: 900 })
+    await p.goto(`${viewer.url}#session/view-a`)
+    await p.waitForSelector('#run-list .run[data-run="run-1"] .span-row[data-span="llm-2"]')
+    assert.match(await p.textContent('#run-list .run[data-run="run-1"] .run-head') ?? '', /run run-1.*completed.*120 ms.*352 tokens/)
+    const rows = await p.evaluate("[...document.querySelectorAll('.run[data-run=\"run-1\"] .span-row')].map((r) => { const bar = r.querySelector('.span-bar').getBoundingClientRect(); const track = r.querySelector('.span-track').getBoundingClientRect(); return { id: r.dataset.span, left: bar.left - track.left, width: bar.width, label: r.querySelector('.span-label').textContent } })") as { id: string; left: number; width: number; label: string }[]
+    assert.deepEqual(rows.map((r) => r.id), ['agent', 'llm-1', 'tool-1', 'llm-2'], 'spans in start order')
+    const [agent, llm1, tool, llm2] = rows
+    assert.ok(agent!.width > llm1!.width && llm1!.width > 0 && tool!.width > 0 && llm2!.width > 0, JSON.stringify(rows))
+    assert.ok(llm1!.left <= tool!.left && tool!.left <= llm2!.left, 'each bar starts where its step started')
+    assert.equal(llm1!.label, 'chat <b>model</b> [llm]', 'a span name is text, never markup')
+    assert.equal(await p.$$eval('.span-label b', (b) => b.length), 0)
+    const shot = await p.locator('#session-view').screenshot({ path: join(ARTIFACTS, 'viewer.png') })
+    assert.ok(shot.length > 1000)
+    await p.close()
+  })
+
   it('shows a message another process appends while the page is open', async () => {
     const p = await page()
     await p.goto(`${viewer.url}#session/view-a`)
@@ -95,7 +169,7 @@ describe('viewer in Chromium', () => {
     await p.waitForSelector('#timeline li[data-seq="450"]')
     assert.equal(await p.$$eval('#timeline li', (li) => li.length), 200)
     await p.click('#earlier')
-    await p.waitForFunction("document.querySelectorAll('#timeline li').length === 400")
+    await until(p, "document.querySelectorAll('#timeline li').length === 400")
     assert.equal(await p.getAttribute('#timeline li:first-child', 'data-seq'), '51')
     await p.close()
   })
