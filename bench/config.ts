@@ -22,6 +22,10 @@ export interface BenchConfig {
   readonly bridgeCalls: number
   /** Agent turns per variant (no store, memory, SQLite) against the scripted model server. */
   readonly agentTurns: number
+  /** Messages of the database the operations case (import, search, export) builds per backend. */
+  readonly opsMessages: number
+  /** Searches per query kind in the operations case. */
+  readonly opsQueries: number
   /** Run every throughput case once on a small shape first, untimed (JIT, connections, disk caches). */
   readonly warmup: boolean
   /** Where results.json goes. */
@@ -31,13 +35,14 @@ export interface BenchConfig {
 const DEFAULTS = {
   sessions: 200, messages: 50, reps: 5, sequentialCap: 2000, naiveCap: 2000,
   overheadIterations: 200_000, historyMessages: 10_000, historyCalls: 2000, bridgeCalls: 500, agentTurns: 100,
+  opsMessages: 10_000, opsQueries: 20,
 } as const
 
 type NumericKey = keyof typeof DEFAULTS
 
 const USAGE = `usage: node build/bench/run.js [--sessions N] [--messages N] [--reps N] [--sequential-cap N]
   [--naive-cap N] [--overhead-iterations N] [--history-messages N] [--history-calls N]
-  [--bridge-calls N] [--agent-turns N] [--only sqlite,postgres,...] [--warmup 0|1] [--out path]
+  [--bridge-calls N] [--agent-turns N] [--ops-messages N] [--ops-queries N] [--only sqlite,postgres,...] [--warmup 0|1] [--out path]
 Every flag also reads from env, e.g. BENCH_SESSIONS=50, BENCH_ONLY=sqlite.`
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)

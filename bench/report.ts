@@ -94,6 +94,12 @@ export function renderReport(r: Results): string {
     ])))
   }
 
+  if (r.operations.length > 0) {
+    out.push('', `## Operations on a ${int(Number(cfg['opsMessages']))}-message database (import fills it; search: first page of 20, ${String(cfg['opsQueries'])} queries per kind)`, '')
+    out.push(table(['backend', 'import (records/s)', 'export (records/s)', 'search rare word p50 / p99 (ms)', 'search two common words p50 / p99 (ms)'], r.operations.map((o) => o.error !== undefined
+      ? [backendName(o.backend), `failed: ${o.error.slice(0, 120)}`, '', '', '']
+      : [backendName(o.backend), int(o.importRecordsPerSec), int(o.exportRecordsPerSec), `${fixed(o.searchRare.p50, 2)} / ${fixed(o.searchRare.p99, 2)}`, `${fixed(o.searchCommon.p50, 2)} / ${fixed(o.searchCommon.p99, 2)}`])))
+  }
   out.push('', '## Peak RSS', '')
   out.push(table(['after phase', 'RSS (MB)', 'peak RSS so far (MB)'], r.rss.map((p) => [p.phase, fixed(p.rssMb, 0), fixed(p.maxRssMb, 0)])))
 

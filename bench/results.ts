@@ -2,6 +2,7 @@ import type { AgentTurnSummary } from './agent-turn.js'
 import type { Role, Skipped, ThroughputCase } from './case.js'
 import type { ReadResult } from './history.js'
 import type { BridgeRep } from './bridge.js'
+import type { OperationsResult } from './operations.js'
 import type { OverheadRep } from './overhead.js'
 import type { SequentialRep } from './sequential.js'
 import type { RepResult } from './runner.js'
@@ -85,6 +86,8 @@ export interface Results {
   readonly bridge: BridgeSummary | null
   readonly sequential: SequentialSummary | null
   readonly agentTurn: readonly AgentTurnSummary[] | null
+  /** Import, search and export on a generated database, per backend (one run each). */
+  readonly operations: readonly OperationsResult[]
   readonly rss: readonly RssPhase[]
   readonly targets: readonly TargetCheck[]
   readonly durationS: number

@@ -10,6 +10,7 @@ import { checkTargets } from './goals.js'
 import { measureReads, type HistoryReader, type ReadResult } from './history.js'
 import { describeMachine, loadAverage } from './machine.js'
 import { ensurePeers, loadMastra, type Mastra, type MastraBackend } from './mastra.js'
+import { measureOperations, type OperationsResult } from './operations.js'
 import { measureOverhead, type OverheadRep } from './overhead.js'
 import { planThroughput, type BackendPlan } from './plan.js'
 import { measureSequentialRep, type SequentialRep } from './sequential.js'
@@ -24,6 +25,7 @@ import {
 } from './results.js'
 import { maxRssMb, runRep, type RepResult } from './runner.js'
 import { probeServer } from './servers.js'
+import { summarize } from './stats.js'
 import { removeScratch } from './targets.js'
 
 const HISTORY_LIMIT = 50
@@ -216,6 +218,24 @@ async function runAgentTurn(config: BenchConfig): Promise<AgentTurnSummary[] | n
   return summarizeAgentTurns(reps)
 }
 
+/** Import, search and export on a generated database of `opsMessages` messages, once per backend. */
+async function runOperations(config: BenchConfig, plans: readonly BackendPlan[]): Promise<OperationsResult[]> {
+  const results: OperationsResult[] = []
+  for (const { backend, library } of plans) {
+    if (!library || backend === 'sqlite-normal') continue
+    try {
+      const result = await measureOperations(backend, config.opsMessages, config.opsQueries)
+      log(`operations ${backend}: import ${Math.round(result.importRecordsPerSec)} records/s, export ${Math.round(result.exportRecordsPerSec)} records/s, search p50 ${result.searchRare.p50.toFixed(2)} ms (rare) ${result.searchCommon.p50.toFixed(2)} ms (common)`)
+      results.push(result)
+    } catch (error) {
+      const none = summarize([])
+      results.push({ backend, messages: config.opsMessages, importRecordsPerSec: Number.NaN, exportRecordsPerSec: Number.NaN, searchRare: none, searchCommon: none, error: describe(error) })
+    }
+  }
+  markPhase('operations')
+  return results
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const config = readConfig(process.argv.slice(2), process.env)
@@ -233,9 +253,10 @@ async function main(): Promise<void> {
     const bridge = await runBridge(config, plans)
     const sequential = await runSequentialLatency(config, plans)
     const agentTurn = await runAgentTurn(config)
+    const operations = await runOperations(config, plans)
     const targets = checkTargets({ throughput, overhead, history, bridge, sequential })
     const results: Results = {
-      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, agentTurn, rss, targets,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, agentTurn, operations, rss, targets,
       durationS: (performance.now() - started) / 1000,
     }
     console.log(renderReport(results))

@@ -16,9 +16,12 @@ export function searchWords(text: string): string[] {
  * times the query's words occur in it, so more occurrences rank first.
  */
 export function matchScore(words: readonly string[], content: string): number {
+  // most messages lack a word: a substring test rules them out before tokenizing
+  const lower = content.toLowerCase()
+  for (const word of words) if (!lower.includes(word)) return 0
   const counts = new Map<string, number>()
   for (const word of words) counts.set(word, 0)
-  for (const token of searchWords(content)) {
+  for (const token of lower.match(WORD) ?? []) {
     const count = counts.get(token)
     if (count !== undefined) counts.set(token, count + 1)
   }
