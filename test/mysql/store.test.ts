@@ -26,6 +26,7 @@ describe('MySQL store', () => {
       `SELECT TABLE_NAME AS t, INDEX_NAME AS i, NON_UNIQUE AS nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND INDEX_NAME <> 'PRIMARY' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY t, i`, [database])
     assert.deepEqual(indexes.map((r) => [r['t'], r['i'], Number(r['nu']), r['cols']]), [
+      ['agentdb_messages', 'messages_search', 1, 'content'],
       ['agentdb_messages', 'messages_session_seq', 0, 'session_id,seq'],
       ['agentdb_runs', 'runs_session', 1, 'session_id,started_at,id'],
       ['agentdb_sessions', 'sessions_agent', 1, 'agent_id,created_at,id'],
@@ -39,7 +40,7 @@ describe('MySQL store', () => {
     ])
     const id = await queryRows("SELECT DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'agentdb_sessions' AND COLUMN_NAME = 'id'", [database])
     assert.equal(id[0]?.['type'], 'varbinary')
-    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), [1, 2])
+    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), [1, 2, 3])
   })
 
   it('migrates once when several instances open one database at the same time', async () => {
@@ -50,7 +51,7 @@ describe('MySQL store', () => {
     } finally {
       await Promise.all(dbs.map((db) => db.aclose()))
     }
-    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), 2, 'each migration recorded once')
+    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), 3, 'each migration recorded once')
   })
 
   it('keeps session ids apart that differ only in case or trailing spaces', async () => {

@@ -71,8 +71,10 @@ describe('the npm package', { timeout: 240_000 }, () => {
     // The project gets the main checkout's already built copy instead, linked where npm would
     // have put it; npm sees the dependency satisfied, so --offline needs no registry and
     // --ignore-scripts skips nothing that this copy has not already run.
-    const sqlite = dirname(createRequire(join(ROOT, 'package.json')).resolve('better-sqlite3/package.json'))
-    symlinkSync(realpathSync(sqlite), join(app, 'node_modules', 'better-sqlite3'), 'dir')
+    // The same for commander (the CLI's), which has no dependencies of its own.
+    for (const dependency of ['better-sqlite3', 'commander']) {
+      symlinkSync(realpathSync(join(ROOT, 'node_modules', dependency)), join(app, 'node_modules', dependency), 'dir')
+    }
     run('npm', ['install', '--no-save', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', join(dir, 'npm-cache'), tarball], app)
     assert.ok(existsSync(join(app, 'node_modules', 'agentdb', 'dist', 'index.js')))
 
