@@ -58,7 +58,8 @@ async function sessionState(db: PraisonAIDB, sessionId: string): Promise<unknown
     session: sessionView(await db.getSession(sessionId)),
     messages: (await db.getMessages(sessionId)).map(messageView),
     toolCalls: (await db.getToolCalls(sessionId)).map(toolView),
-    states: (await db.getAgentStates(sessionId)).map(stateView),
+    // by name and agent id: stores list agents in start order, and two stores' clocks tie differently
+    states: (await db.getAgentStates(sessionId)).map(stateView).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
   }
 }
 

@@ -99,6 +99,12 @@ function newestFirst(a: Session, b: Session): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
 }
 
+/** Agent states by start time, then name, then agent id. */
+function byStart(a: AgentState, b: AgentState): number {
+  for (const [x, y] of [[a.startedAt, b.startedAt], [a.name, b.name], [a.agentId, b.agentId]] as const) if (x !== y) return x < y ? -1 : 1
+  return 0
+}
+
 /** The data of a memory store; it lives as long as its `PraisonAIDB`. */
 class MemoryData {
   readonly sessions = new Map<string, SessionData>()
@@ -316,7 +322,8 @@ function memoryStore(data: MemoryData): SyncStore {
       const s = data.sessions.get(id)
       return s ? mergeTimeline(handOut(range(s.messages, query)), handOut(range(s.toolCalls, query)), query) : []
     },
-    getAgentStates: (id) => [...(data.sessions.get(id)?.agents.values() ?? [])],
+    // in start order, then name and agent id, as the SQL stores read them (a restart moves an agent later)
+    getAgentStates: (id) => [...(data.sessions.get(id)?.agents.values() ?? [])].sort(byStart),
     getRuns: (id, query) => data.runs(id, query),
     getTraces: (query) => data.traces(query),
     deleteSession: (id) => data.delete(id),
