@@ -92,8 +92,9 @@ export class StoreRuntime {
 
   #commit(side: AsyncSide, op: WriteOp): Promise<void> {
     if (side.closed) return Promise.reject(this.#closedError())
-    // A store whose writes cost no commit (process memory) is written directly.
-    if (this.#backend.groupCommit === false) return side.track(side.store.write([op]).then(noop))
+    // A store whose writes cost no commit (process memory) is written directly; its write is
+    // done when `write` returns (the store is synchronous), so a close has nothing to wait for.
+    if (this.#backend.groupCommit === false) return side.store.write([op]).then(noop)
     return side.queue.push(op)
   }
 

@@ -21,6 +21,10 @@ interface SessionData {
   /** Updated in place on every write; readers get copies. */
   readonly session: MutableSession
   lastSeq: number
+  /** The greatest record id stored: the library's ids grow, so a greater one is new without a lookup. */
+  lastId: string
+  /** Every record id of the session, built on the first id that is not greater than `lastId`. */
+  ids: Set<string> | undefined
   readonly messages: Message[]
   readonly toolCalls: ToolCall[]
   readonly agents: Map<string, AgentState>
@@ -105,11 +109,28 @@ function byStart(a: AgentState, b: AgentState): number {
   return 0
 }
 
+/**
+ * Whether a message or tool call with this id is stored in the session, recording it if not.
+ * The library's ids grow, so the common case is one string comparison; a caller's own id (an
+ * idempotency key) that does not sort last costs a set of the session's ids, built once.
+ */
+function isStored(data: SessionData, id: string): boolean {
+  if (data.ids === undefined) {
+    if (id > data.lastId) {
+      data.lastId = id
+      return false
+    }
+    data.ids = new Set([...data.messages, ...data.toolCalls].map((record) => record.id))
+  }
+  if (data.ids.has(id)) return true
+  data.ids.add(id)
+  if (id > data.lastId) data.lastId = id
+  return false
+}
+
 /** The data of a memory store; it lives as long as its `PraisonAIDB`. */
 class MemoryData {
   readonly sessions = new Map<string, SessionData>()
-  /** The ids of every stored message and tool call. */
-  readonly #ids = new Set<string>()
 
   #session(op: WriteOp): SessionData {
     const seed = op.session
@@ -117,7 +138,7 @@ class MemoryData {
     if (data === undefined) {
       data = {
         session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+        lastSeq: 0, lastId: '', ids: undefined, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
       }
       this.sessions.set(seed.id, data)
     } else {
@@ -149,12 +170,10 @@ class MemoryData {
         continue
       }
       const id = op.record.id
-      // ids are unique across sessions, as the SQL stores' primary keys are: a stored id adds nothing
-      if (this.#ids.has(id)) {
-        seqs.push(0)
+      if (isStored(data, id)) {
+        seqs.push(0) // a retried write: the first one stands
         continue
       }
-      this.#ids.add(id)
       const seq = ++data.lastSeq
       seqs.push(seq)
       // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
@@ -217,9 +236,6 @@ class MemoryData {
   }
 
   delete(sessionId: string): boolean {
-    const data = this.sessions.get(sessionId)
-    if (data === undefined) return false
-    for (const record of [...data.messages, ...data.toolCalls]) this.#ids.delete(record.id)
     return this.sessions.delete(sessionId)
   }
 
@@ -250,8 +266,9 @@ class MemoryData {
     const existing = this.sessions.get(s.id)
     const stored = new Map<number, string>()
     for (const r of [...(existing?.messages ?? []), ...(existing?.toolCalls ?? [])]) stored.set(r.seq, r.id)
+    const storedIds = new Set(stored.values())
     const fresh = <T extends Message | ToolCall>(records: readonly T[]): T[] => records.filter((r) => {
-      if (this.#ids.has(r.id)) return false
+      if (storedIds.has(r.id)) return false
       const holder = stored.get(r.seq)
       if (holder !== undefined) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(s.id)} already has a record at seq ${r.seq}; nothing of it was imported`)
       return true
@@ -259,7 +276,7 @@ class MemoryData {
     const messages = fresh(bundle.messages)
     const toolCalls = fresh(bundle.toolCalls)
     const data: SessionData = existing ?? {
-      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
+      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, lastId: '', ids: undefined, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
     }
     this.sessions.set(s.id, data)
     const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq
@@ -269,7 +286,8 @@ class MemoryData {
     data.toolCalls.sort(bySeq)
     for (const r of [...messages, ...toolCalls]) {
       data.lastSeq = Math.max(data.lastSeq, r.seq)
-      this.#ids.add(r.id)
+      data.ids?.add(r.id)
+      if (r.id > data.lastId) data.lastId = r.id
     }
     let added = (existing ? 0 : 1) + messages.length + toolCalls.length
     const putNew = <T>(map: Map<string, T>, key: string, value: T): void => {
