@@ -63,7 +63,18 @@ export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWor
 }
 
 /** A run, trace or span start or end as its statement (`Phase` in core/store.ts). */
-export function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): sql.SqlStep {
+/** The statements of a write that takes no seq: an agent's start or end, a run, trace or span. */
+export function* seqlessSteps(d: Dialect, op: Exclude<WriteOp, { type: 'message' | 'toolCall' }>): Generator<sql.SqlStep, void, SqlResult> {
+  if (op.type !== 'agentState') {
+    yield phasedStep(d, op)
+    return
+  }
+  const s = op.record
+  yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)], deferrable: true }
+  yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s), deferrable: true }
+}
+
+function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | 'span' }>): sql.SqlStep {
   const [table, params] = op.type === 'run' ? [RUNS, runParams(d, op.record)] : op.type === 'trace' ? [TRACES, traceParams(d, op.record)] : [SPANS, spanParams(d, op.record)]
   const statement = op.phase === 'start' ? sql.insertStart(d, table) : sql.upsertEnd(d, table, op.replaceDetails)
   return { sql: statement, params, deferrable: true }
@@ -95,16 +106,9 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
   const messages: unknown[][] = []
   const toolCalls: unknown[][] = []
   for (const op of ops) {
-    if (op.type === 'agentState') {
-      seqs.push(0)
-      const s = op.record
-      yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)], deferrable: true }
-      yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s), deferrable: true }
-      continue
-    }
     if (!takesSeq(op)) {
       seqs.push(0)
-      yield phasedStep(d, op)
+      yield* seqlessSteps(d, op)
       continue
     }
     const seq = nextSeq.get(op.session.id)!

@@ -1,8 +1,8 @@
-import type { WriteOp, WriteResult } from '../../core/store.js'
+import { takesSeq, type WriteOp, type WriteResult } from '../../core/store.js'
 import type { Dialect } from '../sql/dialect.js'
 import type { WriteChoice } from '../sql/executor.js'
-import { collectSessions, phasedStep, type SessionWork, type SqlPlan, type SqlResult } from '../sql/plans.js'
-import { agentStateParams, messageParams, sessionParams, toolCallParams } from '../sql/rows.js'
+import { collectSessions, seqlessSteps, type SessionWork, type SqlPlan, type SqlResult } from '../sql/plans.js'
+import { messageParams, sessionParams, toolCallParams } from '../sql/rows.js'
 import * as sql from '../sql/statements.js'
 import { SESSIONS } from '../sql/tables.js'
 
@@ -115,16 +115,9 @@ export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<W
   }
   const seqs: number[] = []
   for (const op of ops) {
-    if (op.type === 'agentState') {
+    if (!takesSeq(op)) {
       seqs.push(0)
-      const s = op.record
-      yield { sql: sql.setSessionEnded(d), params: [s.endedAt === null ? null : d.toTime(s.endedAt), d.toTime(op.session.at), d.toText(s.sessionId)], deferrable: true }
-      yield { sql: sql.upsertAgentState(d), params: agentStateParams(d, s), deferrable: true }
-      continue
-    }
-    if (op.type === 'run' || op.type === 'trace' || op.type === 'span') {
-      seqs.push(0)
-      yield phasedStep(d, op)
+      yield* seqlessSteps(d, op)
       continue
     }
     const seq = nextSeq.get(op.session.id)!
