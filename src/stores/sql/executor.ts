@@ -46,6 +46,16 @@ export type WriteChoice = (d: Dialect, ops: readonly WriteOp[]) => WriteRun
 
 const sharedWrite: WriteChoice = (d, ops) => ({ plan: writePlan(d, ops), transactional: true })
 
+/** What an engine adds to the shared store (each optional). */
+export interface SqlStoreParts {
+  /** The write of a batch (default: the shared plan in a transaction). */
+  readonly write?: WriteChoice
+  /** A plan run in its own transaction before every search (SQLite indexes pending messages). */
+  readonly beforeSearch?: (d: Dialect) => SqlPlan<unknown>
+  /** Called after every committed write or import. */
+  readonly afterWrite?: () => void
+}
+
 /**
  * The store protocol over a synchronous SQL driver: each method is its plan, run by the
  * executor. Reads that issue several statements (timeline, traces) run in one transaction for a
@@ -55,16 +65,20 @@ class SyncSqlStore implements SyncStore {
   readonly #d: Dialect
   readonly #exec: SyncExecutor
   readonly #write: WriteChoice
+  readonly #parts: SqlStoreParts
 
-  constructor(d: Dialect, exec: SyncExecutor, write: WriteChoice) {
+  constructor(d: Dialect, exec: SyncExecutor, parts: SqlStoreParts) {
     this.#d = d
     this.#exec = exec
-    this.#write = write
+    this.#write = parts.write ?? sharedWrite
+    this.#parts = parts
   }
 
   write(ops: readonly WriteOp[]): WriteResult {
     const { plan, transactional } = this.#write(this.#d, ops)
-    return this.#exec.run(plan, transactional)
+    const result = this.#exec.run(plan, transactional)
+    this.#parts.afterWrite?.()
+    return result
   }
 
   getSession(id: string): Session | null { return this.#exec.run(getSessionPlan(this.#d, id), false) }
@@ -76,9 +90,19 @@ class SyncSqlStore implements SyncStore {
   getRuns(id: string, query: RunQuery): readonly Run[] { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): readonly Trace[] { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): boolean { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
-  searchMessages(query: SearchListing): readonly SearchHit[] { return this.#exec.run(searchPlan(this.#d, query), false) }
+  searchMessages(query: SearchListing): readonly SearchHit[] {
+    if (this.#parts.beforeSearch !== undefined) this.#exec.run(this.#parts.beforeSearch(this.#d), true)
+    return this.#exec.run(searchPlan(this.#d, query), false)
+  }
+
   pruneSessions(batch: PruneBatch): readonly Session[] { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
-  importSession(bundle: SessionBundle): ImportOutcome { return this.#exec.run(importPlan(this.#d, bundle), true) }
+
+  importSession(bundle: SessionBundle): ImportOutcome {
+    const outcome = this.#exec.run(importPlan(this.#d, bundle), true)
+    this.#parts.afterWrite?.()
+    return outcome
+  }
+
   stats(): StoreStats { return this.#exec.run(statsPlan(this.#d), false) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
@@ -119,8 +143,8 @@ class AsyncSqlStore implements Store {
 }
 
 /** The store protocol over a synchronous SQL driver. */
-export function syncSqlStore(d: Dialect, exec: SyncExecutor, write: WriteChoice = sharedWrite): SyncStore {
-  return new SyncSqlStore(d, exec, write)
+export function syncSqlStore(d: Dialect, exec: SyncExecutor, parts: SqlStoreParts = {}): SyncStore {
+  return new SyncSqlStore(d, exec, parts)
 }
 
 /** The store protocol over an asynchronous SQL driver. */
