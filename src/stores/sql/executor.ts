@@ -113,16 +113,20 @@ class AsyncSqlStore implements Store {
   readonly #d: Dialect
   readonly #exec: AsyncExecutor
   readonly #write: WriteChoice
+  readonly #parts: SqlStoreParts
 
-  constructor(d: Dialect, exec: AsyncExecutor, write: WriteChoice) {
+  constructor(d: Dialect, exec: AsyncExecutor, parts: SqlStoreParts) {
     this.#d = d
     this.#exec = exec
-    this.#write = write
+    this.#write = parts.write ?? sharedWrite
+    this.#parts = parts
   }
 
-  write(ops: readonly WriteOp[]): Promise<WriteResult> {
+  async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const { plan, transactional } = this.#write(this.#d, ops)
-    return this.#exec.run(plan, transactional)
+    const result = await this.#exec.run(plan, transactional)
+    this.#parts.afterWrite?.()
+    return result
   }
 
   getSession(id: string): Promise<Session | null> { return this.#exec.run(getSessionPlan(this.#d, id), false) }
@@ -134,9 +138,19 @@ class AsyncSqlStore implements Store {
   getRuns(id: string, query: RunQuery): Promise<readonly Run[]> { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): Promise<readonly Trace[]> { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
-  searchMessages(query: SearchListing): Promise<readonly SearchHit[]> { return this.#exec.run(searchPlan(this.#d, query), false) }
+  async searchMessages(query: SearchListing): Promise<readonly SearchHit[]> {
+    if (this.#parts.beforeSearch !== undefined) await this.#exec.run(this.#parts.beforeSearch(this.#d), true)
+    return this.#exec.run(searchPlan(this.#d, query), false)
+  }
+
   pruneSessions(batch: PruneBatch): Promise<readonly Session[]> { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
-  importSession(bundle: SessionBundle): Promise<ImportOutcome> { return this.#exec.run(importPlan(this.#d, bundle), true) }
+
+  async importSession(bundle: SessionBundle): Promise<ImportOutcome> {
+    const outcome = await this.#exec.run(importPlan(this.#d, bundle), true)
+    this.#parts.afterWrite?.()
+    return outcome
+  }
+
   stats(): Promise<StoreStats> { return this.#exec.run(statsPlan(this.#d), false) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }
@@ -148,6 +162,6 @@ export function syncSqlStore(d: Dialect, exec: SyncExecutor, parts: SqlStorePart
 }
 
 /** The store protocol over an asynchronous SQL driver. */
-export function asyncSqlStore(d: Dialect, exec: AsyncExecutor, write: WriteChoice = sharedWrite): Store {
-  return new AsyncSqlStore(d, exec, write)
+export function asyncSqlStore(d: Dialect, exec: AsyncExecutor, parts: SqlStoreParts = {}): Store {
+  return new AsyncSqlStore(d, exec, parts)
 }

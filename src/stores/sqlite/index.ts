@@ -5,10 +5,11 @@ import { inlineStore, sharedOpeners, type Backend, type SyncStore } from '../../
 import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { syncSqlStore } from '../sql/executor.js'
+import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { sqliteDialect } from './dialect.js'
 import { SqliteConnection, type SqliteSynchronous } from './driver.js'
-import { IdleIndexer, indexPendingPlan } from './search-index.js'
+import { indexPendingPlan } from './search-index.js'
 import { isSqliteFile, parseSqliteUrl } from './url.js'
 import { sqliteWrite } from './write.js'
 
