@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { inspect } from 'node:util'
 import { ConfigError, PraisonAIDB, StoreError } from '../../src/index.js'
 import { connectionIds, createTestDatabase, dropTestDatabase, queryRows, rootUrl } from './server.js'
+import { MYSQL_SCHEMA_VERSION } from '../support/schema-versions.js'
 
 describe('MySQL store', () => {
   let database = ''
@@ -20,14 +21,15 @@ describe('MySQL store', () => {
     }
     const tables = await queryRows('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
     assert.deepEqual(tables.map((r) => r['t']), [
-      'agentdb_agent_states', 'agentdb_messages', 'agentdb_runs', 'agentdb_schema_version', 'agentdb_sessions', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
+      'agentdb_agent_states', 'agentdb_messages', 'agentdb_messages_search_pending', 'agentdb_messages_search_words', 'agentdb_runs', 'agentdb_schema_version',
+      'agentdb_sessions', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
     ])
     const indexes = await queryRows(
       `SELECT TABLE_NAME AS t, INDEX_NAME AS i, NON_UNIQUE AS nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND INDEX_NAME <> 'PRIMARY' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY t, i`, [database])
     assert.deepEqual(indexes.map((r) => [r['t'], r['i'], Number(r['nu']), r['cols']]), [
-      ['agentdb_messages', 'messages_search', 1, 'content'],
       ['agentdb_messages', 'messages_session_seq', 0, 'session_id,seq'],
+      ['agentdb_messages_search_words', 'messages_search_words', 1, 'content'],
       ['agentdb_runs', 'runs_session', 1, 'session_id,started_at,id'],
       ['agentdb_sessions', 'sessions_agent', 1, 'agent_id,created_at,id'],
       ['agentdb_sessions', 'sessions_created', 1, 'created_at,id'],
@@ -40,7 +42,7 @@ describe('MySQL store', () => {
     ])
     const id = await queryRows("SELECT DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'agentdb_sessions' AND COLUMN_NAME = 'id'", [database])
     assert.equal(id[0]?.['type'], 'varbinary')
-    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), [1, 2, 3])
+    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), Array.from({ length: MYSQL_SCHEMA_VERSION }, (_, i) => i + 1))
   })
 
   it('migrates once when several instances open one database at the same time', async () => {
@@ -51,7 +53,7 @@ describe('MySQL store', () => {
     } finally {
       await Promise.all(dbs.map((db) => db.aclose()))
     }
-    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), 3, 'each migration recorded once')
+    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), MYSQL_SCHEMA_VERSION, 'each migration recorded once')
   })
 
   it('keeps session ids apart that differ only in case or trailing spaces', async () => {

@@ -1,3 +1,5 @@
+import { mysqlDialect } from '../../src/stores/mysql/dialect.js'
+import { mysqlMigrations } from '../../src/stores/mysql/migrations.js'
 import { postgresDialect } from '../../src/stores/postgres/dialect.js'
 import { postgresMigrations } from '../../src/stores/postgres/migrations.js'
 import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
@@ -8,3 +10,6 @@ export const SQLITE_SCHEMA_VERSION = sqliteMigrations(sqliteDialect('')).length
 
 /** The schema version a new PostgreSQL schema gets. */
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations(postgresDialect('public')).length
+
+/** The schema version a new MySQL/MariaDB database gets. */
+export const MYSQL_SCHEMA_VERSION = mysqlMigrations(mysqlDialect('')).length

@@ -68,13 +68,13 @@ export function mysqlDialect(prefix: string): Dialect {
       { name: 'serverVersion', sql: 'SELECT VERSION()' },
     ],
     ddl: { types: COLUMN_TYPES, selfCommitting: true, tableOptions: 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' },
-    // migration 3's FULLTEXT index; natural language mode ranks by relevance and ignores
-    // words shorter than innodb_ft_min_token_size (3) and InnoDB's stop words
+    // migration 4's FULLTEXT index of the words table; natural language mode ranks by relevance
+    // and ignores words shorter than innodb_ft_min_token_size (3) and InnoDB's stop words
     search: {
       param: (words) => words.join(' '),
-      from: () => `${table('messages')} m`,
-      where: (query) => `MATCH (m.content) AGAINST (${query} IN NATURAL LANGUAGE MODE)`,
-      rank: (query) => `-MATCH (m.content) AGAINST (${query} IN NATURAL LANGUAGE MODE)`,
+      from: () => `${table('messages_search_words')} w JOIN ${table('messages')} m ON m.id = w.message_id`,
+      where: (query) => `MATCH (w.content) AGAINST (${query} IN NATURAL LANGUAGE MODE)`,
+      rank: (query) => `-MATCH (w.content) AGAINST (${query} IN NATURAL LANGUAGE MODE)`,
       rankTakesQuery: true,
     },
     placeholder: () => '?',

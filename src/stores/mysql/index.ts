@@ -5,9 +5,17 @@ import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore } from '../sql/executor.js'
+import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { mysqlDialect } from './dialect.js'
 import { MySqlPool, type MySqlPoolOptions } from './driver.js'
+import { indexPendingPlan } from './search-index.js'
+
+
+/** Quiet time after a write before the pool indexes pending messages for search (ms). */
+const SEARCH_INDEX_IDLE_MS = 50
+/** Messages per indexing transaction. */
+const SEARCH_INDEX_CHUNK = 2000
 
 /**
  * Options of the MySQL/MariaDB store, also as URL query:
@@ -68,7 +76,19 @@ function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): B
     maxBatch: 1000,
     threads: { sync: 'bridge' },
     network: true,
-    open: async (): Promise<Store> => asyncSqlStore(options.dialect, await MySqlPool.open(options, password)),
+    open: async (): Promise<Store> => {
+      const pool = await MySqlPool.open(options, password)
+      const indexer = new IdleIndexer({
+        idleMs: SEARCH_INDEX_IDLE_MS,
+        chunk: SEARCH_INDEX_CHUNK,
+        index: (limit) => pool.run(indexPendingPlan(options.dialect, limit, true), true),
+      })
+      const exec = { run: pool.run.bind(pool), close: () => { indexer.stop(); return pool.close() } }
+      return asyncSqlStore(options.dialect, exec, {
+        beforeSearch: (d) => indexPendingPlan(d, null, false),
+        afterWrite: () => { indexer.touch() },
+      })
+    },
   }
 }
 

@@ -39,6 +39,20 @@ function ifAbsent(d: Dialect, table: 'messages', index: string, ddl: string): st
   ]
 }
 
+/** The name of an object MySQL names per database, not per table (a trigger): it takes the table prefix, as tables do. */
+const perDatabase = (d: Dialect, name: string): string => d.table('messages').replace(/messages`$/, `${name}\``)
+
+/** A DDL statement run only when information_schema still lists the index (re-runnable, as `ifAbsent`). */
+function ifPresent(d: Dialect, table: 'messages', index: string, ddl: string): string[] {
+  const bare = d.table(table).slice(1, -1)
+  return [
+    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND INDEX_NAME = '${index}'), '${ddl}', 'DO 0')`,
+    'PREPARE agentdb_ddl FROM @agentdb_ddl',
+    'EXECUTE agentdb_ddl',
+    'DEALLOCATE PREPARE agentdb_ddl',
+  ]
+}
+
 /**
  * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped
  * (test/sql/schema.test.ts pins their text and checks the result against `sql/tables.ts`).
@@ -99,5 +113,28 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
     // the existing rows; created only when absent, so the statement may run again.
     version: 3,
     statements: ifAbsent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} ADD FULLTEXT INDEX ${i('messages_search')} (content)`),
+  }, {
+    // The search index off the write path (issue 9): InnoDB's FULLTEXT index about doubled
+    // the cost of an insert. A trigger now lists each new message as pending; its content is
+    // copied to `messages_search_words` (FULLTEXT, case-insensitive collation, so a search
+    // matches any case as on the other engines) when the pool is idle and before every
+    // search (search-index.ts). A deleted message takes its words and pending row with it.
+    // The trigger exists before the copy of the existing rows, so no message is missed.
+    // Triggers are named per database, not per table: their names take the table prefix.
+    version: 4,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS ${t('messages_search_pending')} (message_id ${KEY} NOT NULL, PRIMARY KEY (message_id)) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t('messages_search_words')} (
+        message_id ${KEY} NOT NULL, content LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL,
+        PRIMARY KEY (message_id), FULLTEXT INDEX ${i('messages_search_words')} (content)) ${TABLE_OPTIONS}`,
+      `CREATE TRIGGER IF NOT EXISTS ${perDatabase(d, 'messages_search_enqueue')} AFTER INSERT ON ${t('messages')} FOR EACH ROW
+        INSERT IGNORE INTO ${t('messages_search_pending')} (message_id) VALUES (NEW.id)`,
+      `CREATE TRIGGER IF NOT EXISTS ${perDatabase(d, 'messages_search_forget')} AFTER DELETE ON ${t('messages')} FOR EACH ROW BEGIN
+        DELETE FROM ${t('messages_search_words')} WHERE message_id = OLD.id;
+        DELETE FROM ${t('messages_search_pending')} WHERE message_id = OLD.id;
+      END`,
+      `INSERT IGNORE INTO ${t('messages_search_words')} (message_id, content) SELECT id, content FROM ${t('messages')}`,
+      ...ifPresent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} DROP INDEX ${i('messages_search')}`),
+    ],
   }]
 }
