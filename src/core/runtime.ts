@@ -42,6 +42,7 @@ class AsyncSide {
 }
 
 const noop = (): void => undefined
+const same = (result: number): number => result
 const firstResult = (result: WriteResult): number => result[0] ?? 0
 
 /**
@@ -91,13 +92,16 @@ export class StoreRuntime {
     return this.#opening
   }
 
-  /** Commits one op; resolves with its entry of the batch's `WriteResult`. */
-  #commit(side: AsyncSide, op: WriteOp): Promise<number> {
+  /**
+   * Commits one op; resolves with what `done` makes of its `WriteResult` entry (a hook wants
+   * nothing: one continuation either way, none added on the memory store's hot path).
+   */
+  #commit<T>(side: AsyncSide, op: WriteOp, done: (result: number) => T): Promise<T> {
     if (side.closed) return Promise.reject(this.#closedError())
     // A store whose writes cost no commit (process memory) is written directly; its write is
     // done when `write` returns (the store is synchronous), so a close has nothing to wait for.
-    if (this.#backend.groupCommit === false) return side.store.write([op]).then(firstResult)
-    return side.queue.push(op)
+    if (this.#backend.groupCommit === false) return side.store.write([op]).then((result) => done(result[0] ?? 0))
+    return side.queue.push(op).then(done)
   }
 
   /**
@@ -107,7 +111,7 @@ export class StoreRuntime {
   write(op: WriteOp): Promise<void> {
     const side = this.#side()
     if (side instanceof Promise) return side.then(() => this.write(op))
-    const committed = this.#commit(side, op).then(noop)
+    const committed = this.#commit(side, op, noop)
     if (!this.#settings.buffered) return committed
     this.#buffer(committed)
     return Promise.resolve()
@@ -121,7 +125,7 @@ export class StoreRuntime {
   writeForResult(op: WriteOp): Promise<number> {
     const side = this.#side()
     if (side instanceof Promise) return side.then(() => this.writeForResult(op))
-    return this.#commit(side, op)
+    return this.#commit(side, op, same)
   }
 
   /** Keeps a buffered write's failure for the next `flush()`/`aclose()`, and flushes before exit. */
@@ -139,10 +143,10 @@ export class StoreRuntime {
     const side = await this.#side()
     return side.track((async () => {
       if (this.#settings.buffered) {
-        this.#buffer(this.#commit(side, op).then(noop))
+        this.#buffer(this.#commit(side, op, noop))
         await side.queue.drain()
       } else {
-        await this.#commit(side, op)
+        await this.#commit(side, op, noop)
       }
       return this.#readOn(side, read)
     })())
