@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { PraisonAIDB } from '../../src/index.js'
+import { SQLITE_SCHEMA_VERSION } from '../support/schema-versions.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agentdb-settings-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -15,7 +16,7 @@ describe('SQLite settings read back from the connection', () => {
     await using db = new PraisonAIDB(`sqlite:///${join(dir, 'defaults.db')}`)
     for (const info of [await db.storeInfo(), db.storeInfoSync()]) {
       assert.equal(info.backend, 'sqlite')
-      assert.equal(info.schemaVersion, 4)
+      assert.equal(info.schemaVersion, SQLITE_SCHEMA_VERSION)
       assert.equal(info.settings['journalMode'], 'wal')
       assert.equal(info.settings['synchronous'], 'full')
       assert.equal(info.settings['busyTimeoutMs'], 5000)

@@ -62,9 +62,9 @@ export const POSTGRES_TYPES: { readonly [T in LogicalType]: string } = {
 const COLUMN_TYPES: { readonly [T in LogicalType]: string } = { ...POSTGRES_TYPES, key: 'text COLLATE "C"' }
 
 /**
- * The text search vector of message content, as migration 3 indexes it: the `simple`
+ * The text search vector of message content, as migrations 3 and 4 index it: the `simple`
  * configuration (lower case, no stemming, no stop words), like the other engines' tokenizers.
- * Must stay the expression migration 3 indexes, or searches scan the table.
+ * Migration 4 stores it per message (`messages_search_words`), computed off the write path.
  */
 export const SEARCH_VECTOR = (column: string): string => `to_tsvector('simple'::regconfig, ${column})`
 
@@ -88,12 +88,12 @@ export function postgresDialect(schema: string): Dialect {
       { name: 'synchronousCommit', sql: 'SHOW synchronous_commit' },
     ],
     ddl: { types: COLUMN_TYPES, selfCommitting: false, tableOptions: '' },
-    // migration 3's GIN index is on this very expression; plainto_tsquery parses the bound words
+    // migration 4's words table (GIN-indexed); plainto_tsquery parses the bound words
     search: {
       param: (words) => words.join(' '),
-      from: () => `${table('messages')} m`,
-      where: (query) => `${SEARCH_VECTOR('m.content')} @@ plainto_tsquery('simple', ${query})`,
-      rank: (query) => `-ts_rank(${SEARCH_VECTOR('m.content')}, plainto_tsquery('simple', ${query}))`,
+      from: () => `${table('messages_search_words')} w JOIN ${table('messages')} m ON m.id = w.message_id`,
+      where: (query) => `w.words @@ plainto_tsquery('simple', ${query})`,
+      rank: (query) => `-ts_rank(w.words, plainto_tsquery('simple', ${query}))`,
       rankTakesQuery: true,
     },
     placeholder: (index) => `$${index}`,

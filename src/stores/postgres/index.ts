@@ -5,11 +5,19 @@ import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { asyncSqlStore, type WriteChoice } from '../sql/executor.js'
+import { IdleIndexer } from '../sql/idle-indexer.js'
 import { writePlan } from '../sql/plans.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { postgresDialect } from './dialect.js'
 import { PostgresPool, type PostgresPoolOptions } from './driver.js'
+import { indexPendingPlan } from './search-index.js'
 import { singleStatementWritePlan } from './write.js'
+
+
+/** Quiet time after a write before the pool indexes pending messages for search (ms). */
+const SEARCH_INDEX_IDLE_MS = 50
+/** Messages per indexing statement. */
+const SEARCH_INDEX_CHUNK = 2000
 
 /**
  * Options of the PostgreSQL store, also as URL query:
@@ -79,7 +87,17 @@ function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOption
     network: true,
     open: async (): Promise<Store> => {
       const pool = await PostgresPool.open(options, password)
-      return asyncSqlStore(options.dialect, pool, postgresWrite)
+      const indexer = new IdleIndexer({
+        idleMs: SEARCH_INDEX_IDLE_MS,
+        chunk: SEARCH_INDEX_CHUNK,
+        index: (limit) => pool.run(indexPendingPlan(options.dialect, limit, true), false),
+      })
+      const exec = { run: pool.run.bind(pool), close: () => { indexer.stop(); return pool.close() } }
+      return asyncSqlStore(options.dialect, exec, {
+        write: postgresWrite,
+        beforeSearch: (d) => indexPendingPlan(d, null, false),
+        afterWrite: () => { indexer.touch() },
+      })
     },
   }
 }

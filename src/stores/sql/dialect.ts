@@ -3,8 +3,12 @@ import type { LogicalType, TableDescription } from './schema.js'
 import type { RecordTableName } from './tables.js'
 
 /** The tables every SQL store has: the described ones and the migrations' bookkeeping. */
-/** `messages_search`: SQLite's FTS5 index of message content (migration 3). */
-export type TableName = RecordTableName | 'schema_version' | 'messages_search'
+/**
+ * `messages_search`: SQLite's FTS5 index of message content (migration 3);
+ * `messages_search_pending`: the messages not indexed for search yet (migration 4);
+ * `messages_search_words`: PostgreSQL's words of each indexed message (migration 4).
+ */
+export type TableName = RecordTableName | 'schema_version' | 'messages_search' | 'messages_search_pending' | 'messages_search_words'
 
 /** A described table (one of `tables.ts`, or a frozen copy of one kept by a migration). */
 export type DescribedTable = TableDescription<RecordTableName>

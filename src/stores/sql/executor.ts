@@ -47,6 +47,16 @@ export type WriteChoice = (d: Dialect, ops: readonly WriteOp[]) => WriteRun
 
 const sharedWrite: WriteChoice = (d, ops) => ({ plan: writePlan(d, ops), transactional: true })
 
+/** What an engine adds to the shared store (each optional). */
+export interface SqlStoreParts {
+  /** The write of a batch (default: the shared plan in a transaction). */
+  readonly write?: WriteChoice
+  /** A plan run in its own transaction before every search (SQLite indexes pending messages). */
+  readonly beforeSearch?: (d: Dialect) => SqlPlan<unknown>
+  /** Called after every committed write or import. */
+  readonly afterWrite?: () => void
+}
+
 /**
  * The store protocol over a synchronous SQL driver: each method is its plan, run by the
  * executor. Reads that issue several statements (timeline, traces) run in one transaction for a
@@ -56,16 +66,20 @@ class SyncSqlStore implements SyncStore {
   readonly #d: Dialect
   readonly #exec: SyncExecutor
   readonly #write: WriteChoice
+  readonly #parts: SqlStoreParts
 
-  constructor(d: Dialect, exec: SyncExecutor, write: WriteChoice) {
+  constructor(d: Dialect, exec: SyncExecutor, parts: SqlStoreParts) {
     this.#d = d
     this.#exec = exec
-    this.#write = write
+    this.#write = parts.write ?? sharedWrite
+    this.#parts = parts
   }
 
   write(ops: readonly WriteOp[]): WriteResult {
     const { plan, transactional } = this.#write(this.#d, ops)
-    return this.#exec.run(plan, transactional)
+    const result = this.#exec.run(plan, transactional)
+    this.#parts.afterWrite?.()
+    return result
   }
 
   getSession(id: string): Session | null { return this.#exec.run(getSessionPlan(this.#d, id), false) }
@@ -77,11 +91,22 @@ class SyncSqlStore implements SyncStore {
   getRuns(id: string, query: RunQuery): readonly Run[] { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): readonly Trace[] { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): boolean { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
-  searchMessages(query: SearchListing): readonly SearchHit[] { return this.#exec.run(searchPlan(this.#d, query), false) }
+  searchMessages(query: SearchListing): readonly SearchHit[] {
+    if (this.#parts.beforeSearch !== undefined) this.#exec.run(this.#parts.beforeSearch(this.#d), true)
+    return this.#exec.run(searchPlan(this.#d, query), false)
+  }
+
   pruneSessions(batch: PruneBatch): readonly Session[] { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
-  importSession(bundle: SessionBundle): ImportOutcome { return this.#exec.run(importPlan(this.#d, bundle), true) }
+
+  importSession(bundle: SessionBundle): ImportOutcome {
+    const outcome = this.#exec.run(importPlan(this.#d, bundle), true)
+    this.#parts.afterWrite?.()
+    return outcome
+  }
+
   getSessionKey(id: string, key: string): string | null { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
   getSessionKeys(id: string): readonly SessionKey[] { return this.#exec.run(getSessionKeysPlan(this.#d, id), false) }
+
   stats(): StoreStats { return this.#exec.run(statsPlan(this.#d), false) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
@@ -92,16 +117,20 @@ class AsyncSqlStore implements Store {
   readonly #d: Dialect
   readonly #exec: AsyncExecutor
   readonly #write: WriteChoice
+  readonly #parts: SqlStoreParts
 
-  constructor(d: Dialect, exec: AsyncExecutor, write: WriteChoice) {
+  constructor(d: Dialect, exec: AsyncExecutor, parts: SqlStoreParts) {
     this.#d = d
     this.#exec = exec
-    this.#write = write
+    this.#write = parts.write ?? sharedWrite
+    this.#parts = parts
   }
 
-  write(ops: readonly WriteOp[]): Promise<WriteResult> {
+  async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const { plan, transactional } = this.#write(this.#d, ops)
-    return this.#exec.run(plan, transactional)
+    const result = await this.#exec.run(plan, transactional)
+    this.#parts.afterWrite?.()
+    return result
   }
 
   getSession(id: string): Promise<Session | null> { return this.#exec.run(getSessionPlan(this.#d, id), false) }
@@ -113,22 +142,33 @@ class AsyncSqlStore implements Store {
   getRuns(id: string, query: RunQuery): Promise<readonly Run[]> { return this.#exec.run(getRunsPlan(this.#d, id, query), false) }
   getTraces(query: TraceQuery): Promise<readonly Trace[]> { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
-  searchMessages(query: SearchListing): Promise<readonly SearchHit[]> { return this.#exec.run(searchPlan(this.#d, query), false) }
+  async searchMessages(query: SearchListing): Promise<readonly SearchHit[]> {
+    if (this.#parts.beforeSearch !== undefined) await this.#exec.run(this.#parts.beforeSearch(this.#d), true)
+    return this.#exec.run(searchPlan(this.#d, query), false)
+  }
+
   pruneSessions(batch: PruneBatch): Promise<readonly Session[]> { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
-  importSession(bundle: SessionBundle): Promise<ImportOutcome> { return this.#exec.run(importPlan(this.#d, bundle), true) }
+
+  async importSession(bundle: SessionBundle): Promise<ImportOutcome> {
+    const outcome = await this.#exec.run(importPlan(this.#d, bundle), true)
+    this.#parts.afterWrite?.()
+    return outcome
+  }
+
   getSessionKey(id: string, key: string): Promise<string | null> { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
   getSessionKeys(id: string): Promise<readonly SessionKey[]> { return this.#exec.run(getSessionKeysPlan(this.#d, id), false) }
+
   stats(): Promise<StoreStats> { return this.#exec.run(statsPlan(this.#d), false) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }
 }
 
 /** The store protocol over a synchronous SQL driver. */
-export function syncSqlStore(d: Dialect, exec: SyncExecutor, write: WriteChoice = sharedWrite): SyncStore {
-  return new SyncSqlStore(d, exec, write)
+export function syncSqlStore(d: Dialect, exec: SyncExecutor, parts: SqlStoreParts = {}): SyncStore {
+  return new SyncSqlStore(d, exec, parts)
 }
 
 /** The store protocol over an asynchronous SQL driver. */
-export function asyncSqlStore(d: Dialect, exec: AsyncExecutor, write: WriteChoice = sharedWrite): Store {
-  return new AsyncSqlStore(d, exec, write)
+export function asyncSqlStore(d: Dialect, exec: AsyncExecutor, parts: SqlStoreParts = {}): Store {
+  return new AsyncSqlStore(d, exec, parts)
 }

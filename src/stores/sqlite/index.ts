@@ -1,16 +1,25 @@
 import { resolve } from 'node:path'
+import { isMainThread } from 'node:worker_threads'
 import type { OptionReader } from '../../core/options.js'
 import { inlineStore, sharedOpeners, type Backend, type SyncStore } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
 import { syncSqlStore } from '../sql/executor.js'
+import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { sqliteDialect } from './dialect.js'
 import { SqliteConnection, type SqliteSynchronous } from './driver.js'
+import { indexPendingPlan } from './search-index.js'
 import { isSqliteFile, parseSqliteUrl } from './url.js'
 import { sqliteWrite } from './write.js'
 
 export type { SqliteSynchronous } from './driver.js'
+
+/** Quiet time after a write before a connection indexes pending messages for search (ms). */
+const SEARCH_INDEX_IDLE_MS = 50
+/** Messages per indexing step: about 25 us each, so a step keeps the event loop about 5 ms on the calling thread. */
+const MAIN_THREAD_INDEX_CHUNK = 200
+const WORKER_INDEX_CHUNK = 2000
 
 /** Options of the SQLite store (also as URL query: `sqlite:///a.db?synchronous=normal`). */
 export interface SqliteOptions {
@@ -44,7 +53,20 @@ function sqliteBackend(url: ConnectionUrl, reader: OptionReader<SqliteOptions>):
     dialect: sqliteDialect(prefix),
   }
   const offload = reader.boolean('offload', true)
-  const connect = (): SyncStore => syncSqlStore(options.dialect, new SqliteConnection(options), sqliteWrite)
+  const connect = (): SyncStore => {
+    const connection = new SqliteConnection(options)
+    const indexer = new IdleIndexer({
+      idleMs: SEARCH_INDEX_IDLE_MS,
+      chunk: isMainThread ? MAIN_THREAD_INDEX_CHUNK : WORKER_INDEX_CHUNK,
+      index: (limit) => connection.run(indexPendingPlan(options.dialect, limit), true),
+    })
+    const exec = { run: connection.run.bind(connection), close: () => { indexer.stop(); connection.close() } }
+    return syncSqlStore(options.dialect, exec, {
+      write: sqliteWrite,
+      beforeSearch: (d) => indexPendingPlan(d, null),
+      afterWrite: () => { indexer.touch() },
+    })
+  }
   const description = `sqlite:${url.path === ':memory:' ? ':memory:' : options.path}`
   if (options.path !== ':memory:') {
     return {

@@ -63,8 +63,31 @@ export function sqliteMigrations(d: Dialect): readonly Migration[] {
       `INSERT INTO ${t('messages_search')} (${t('messages_search')}) VALUES ('rebuild')`,
     ],
   }, {
-    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
+    // The search index kept off the write path (issue 9): an insert records its rowid in
+    // `messages_search_pending` (one small b-tree insert) instead of tokenizing the content,
+    // which cost more than the rest of the write; the pending rows are indexed when the
+    // connection is idle and before every search (stores/sqlite/search-index.ts). A delete or
+    // content update touches the index only for a row already in it.
     version: 4,
+    statements: [
+      `CREATE TABLE ${t('messages_search_pending')} (message_rowid INTEGER NOT NULL PRIMARY KEY)`,
+      `DROP TRIGGER ${i('messages_search_insert')}`,
+      `DROP TRIGGER ${i('messages_search_delete')}`,
+      `DROP TRIGGER ${i('messages_search_update')}`,
+      `CREATE TRIGGER ${i('messages_search_insert')} AFTER INSERT ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search_pending')} (message_rowid) VALUES (new.rowid); END`,
+      `CREATE TRIGGER ${i('messages_search_delete')} AFTER DELETE ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) SELECT 'delete', old.rowid, old.content
+          WHERE NOT EXISTS (SELECT 1 FROM ${t('messages_search_pending')} WHERE message_rowid = old.rowid);
+        DELETE FROM ${t('messages_search_pending')} WHERE message_rowid = old.rowid; END`,
+      `CREATE TRIGGER ${i('messages_search_update')} AFTER UPDATE OF content ON ${t('messages')}
+        WHEN NOT EXISTS (SELECT 1 FROM ${t('messages_search_pending')} WHERE message_rowid = old.rowid) BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) VALUES ('delete', old.rowid, old.content);
+        INSERT INTO ${t('messages_search')} (rowid, content) VALUES (new.rowid, new.content); END`,
+    ],
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
+    version: 5,
     statements: createTable(d, SESSION_KEYS),
   }]
 }
