@@ -149,8 +149,9 @@ export const SPANS = defineTable({
 })
 
 /**
- * Small string values a session keeps under a name (migration 5 on SQLite and PostgreSQL, 4 on MySQL), set and compare-and-set by
- * `setSessionKey` (an AI SDK chat's active stream id); deleted with the session.
+ * Small string values a session keeps under a name (migration 5 on SQLite and PostgreSQL, 4 on
+ * MySQL), set and compare-and-set by `setSessionKey` (an AI SDK chat's active stream id);
+ * deleted with the session.
  */
 export const SESSION_KEYS = defineTable({
   name: 'session_keys',
