@@ -28,10 +28,12 @@ function splitAsync(conversation: Store, state: Store): Store {
     },
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
+    getSessionKey: (id, key) => conversation.getSessionKey(id, key),
+    getSessionKeys: (id) => conversation.getSessionKeys(id),
     stats: () => conversation.stats(),
     async importSession(bundle) {
       const outcome = await conversation.importSession(bundle)
-      if (bundle.agentStates.length > 0) await state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      if (bundle.agentStates.length > 0) await state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [], sessionKeys: [] })
       return outcome
     },
     async pruneSessions(batch) {
@@ -70,10 +72,12 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
     },
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
+    getSessionKey: (id, key) => conversation.getSessionKey(id, key),
+    getSessionKeys: (id) => conversation.getSessionKeys(id),
     stats: () => conversation.stats(),
     importSession(bundle) {
       const outcome = conversation.importSession(bundle)
-      if (bundle.agentStates.length > 0) state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      if (bundle.agentStates.length > 0) state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [], sessionKeys: [] })
       return outcome
     },
     pruneSessions(batch) {
@@ -102,7 +106,8 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
  * Conversation in one store, agent state also in a second (say PostgreSQL and Redis): every
  * write goes to the conversation store, agent starts and ends to the state store as well,
  * and `getAgentStates` reads the state store. The two are not one transaction: the state
- * store is written after the conversation store has committed.
+ * store is written after the conversation store has committed. History edits and session
+ * keys belong to the conversation store.
  */
 export function splitBackend(conversation: Backend, state: Backend): Backend {
   return {
@@ -111,6 +116,7 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       syncSurface: conversation.capabilities.syncSurface && state.capabilities.syncSurface,
       reads: conversation.capabilities.reads && state.capabilities.reads,
       persistent: conversation.capabilities.persistent && state.capabilities.persistent,
+      ...(conversation.capabilities.historyEdit === false ? { historyEdit: false } : {}),
     },
     maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
     network: conversation.network === true || state.network === true,

@@ -134,6 +134,26 @@ describe('user stores (seed: Sync Store Compatibility, Native Async Store)', () 
     await rejects(() => plain.getRuns('s'), ConfigError, 'CAPABILITY_MISSING')
   })
 
+  it('refuses history edits and session keys with CAPABILITY_MISSING, writing nothing, and exports no keys', async () => {
+    const seen: Message[] = []
+    const store = {
+      addMessage(m: Message) { seen.push(m) },
+      getSession: () => null, listSessions: () => ({ items: [], nextCursor: null }), getMessages: () => seen, getToolCalls: () => [],
+      getAgentStates: () => [], deleteSession: () => false,
+    }
+    await using db = new PraisonAIDB(store)
+    assert.equal(db.capabilities.historyEdit, false)
+    await db.aonUserMessage('s', 'kept')
+    await rejects(() => db.editHistory('s', { afterSeq: 0, append: [{ kind: 'message', role: 'user', content: 'x' }] }), ConfigError, 'CAPABILITY_MISSING')
+    await rejects(() => db.setSessionKey('s', 'k', 'v'), ConfigError, 'CAPABILITY_MISSING')
+    await rejects(() => db.getSessionKey('s', 'k'), ConfigError, 'CAPABILITY_MISSING')
+    assert.throws(() => db.editHistorySync('s', { afterSeq: 0, append: [] }), (e: unknown) => e instanceof ConfigError && e.code === 'CAPABILITY_MISSING')
+    assert.throws(() => db.setSessionKeySync('s', 'k', null), (e: unknown) => e instanceof ConfigError && e.code === 'CAPABILITY_MISSING')
+    assert.deepEqual(seen.map((m) => m.content), ['kept'], 'nothing of a refused edit reached the store')
+    await db.aonUserMessage('s', 'after')
+    assert.deepEqual(seen.map((m) => m.seq), [1, 2], 'and it took no seq')
+  })
+
   it('calls the store\'s aclose on aclose()', async () => {
     let closed = 0
     const db = new PraisonAIDB({ addMessage: () => undefined, aclose: async () => { closed += 1 } })

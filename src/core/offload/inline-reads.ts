@@ -43,6 +43,8 @@ export function withInlineReads(worker: Store, openSync: () => SyncStore): Store
     searchMessages: (query) => worker.searchMessages(query),
     pruneSessions: (batch) => worker.pruneSessions(batch),
     importSession: (bundle) => worker.importSession(bundle),
+    getSessionKey: (id, key) => worker.getSessionKey(id, key),
+    getSessionKeys: (id) => worker.getSessionKeys(id),
     stats: () => worker.stats(),
     info: () => worker.info(),
     async close() {

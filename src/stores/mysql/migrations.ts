@@ -1,7 +1,7 @@
 import type { Dialect } from '../sql/dialect.js'
 import { createTable } from '../sql/ddl.js'
 import type { Migration } from '../sql/migrate.js'
-import { RUNS, SPANS, TRACES } from '../sql/tables.js'
+import { RUNS, SESSION_KEYS, SPANS, TRACES } from '../sql/tables.js'
 
 // The types of migration 1 (why keys are VARBINARY: see the dialect's COLUMN_TYPES, which new
 // tables are rendered with). Frozen with it: never edit.
@@ -136,5 +136,10 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
       `INSERT IGNORE INTO ${t('messages_search_words')} (message_id, content) SELECT id, content FROM ${t('messages')}`,
       ...ifPresent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} DROP INDEX ${i('messages_search')}`),
     ],
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id);
+    // CREATE TABLE IF NOT EXISTS may run again.
+    version: 5,
+    statements: createTable(d, SESSION_KEYS),
   }]
 }

@@ -2,7 +2,7 @@ import { createTable } from '../sql/ddl.js'
 import type { Dialect } from '../sql/dialect.js'
 import { migratePlan, type Migration } from '../sql/migrate.js'
 import type { SqlPlan } from '../sql/plans.js'
-import { RUNS, SPANS, TRACES } from '../sql/tables.js'
+import { RUNS, SESSION_KEYS, SPANS, TRACES } from '../sql/tables.js'
 import { SEARCH_VECTOR, quoteIdentifier } from './dialect.js'
 
 /** First key of agentdb's advisory locks ("agdb"); the second is the schema name's hash. */
@@ -86,6 +86,10 @@ export function postgresMigrations(d: Dialect): readonly Migration[] {
       `CREATE TRIGGER ${i('messages_search_enqueue')} AFTER INSERT ON ${t('messages')} REFERENCING NEW TABLE AS added
         FOR EACH STATEMENT EXECUTE FUNCTION ${schemaOf(t('messages'))}.${i('messages_search_enqueue')}()`,
     ],
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
+    version: 5,
+    statements: createTable(d, SESSION_KEYS),
   }]
 }
 
