@@ -177,16 +177,16 @@ export class StoreRuntime {
     return this.#sync
   }
 
-  /** Writes one op on the calling thread, retried within the deadline. */
+  /** Writes one op on the calling thread, retried within the deadline (which also bounds a network store's wait, see `retryUntilSync`). */
   writeSync(op: WriteOp): void {
     const store = this.#syncStore()
-    retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs)
+    retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs, this.#bounded)
   }
 
   /** Runs a read on the calling thread, retried within the deadline. */
   readSync<T>(read: (store: SyncStore) => T): T {
     const store = this.#syncStore()
-    return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs)
+    return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs, this.#bounded)
   }
 
   // ---- closing -------------------------------------------------------------------------

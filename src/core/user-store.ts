@@ -272,7 +272,7 @@ export function adaptUserStore(store: UserStore): Backend {
   }
   return {
     description,
-    capabilities: { syncSurface: syncWrites, reads, persistent: true, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has) },
+    capabilities: { syncSurface: syncWrites, reads, persistent: true, userScopes: false, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has) },
     maxBatch: 1,
     open: () => Promise.resolve(asyncStore),
     openSync: () => {

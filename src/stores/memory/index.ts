@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { ConfigError, StoreError } from '../../core/errors.js'
 import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
+import { checkOwnedWrites, hasOwnedWrite } from '../../core/ownership.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
   AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, SearchHit, Session, Span, StoreStats, TimelineItem, ToolCall, Trace,
@@ -152,6 +153,7 @@ class MemoryData {
   }
 
   write(ops: readonly WriteOp[]): number[] {
+    if (hasOwnedWrite(ops)) checkOwnedWrites(ops, (id) => { const data = this.sessions.get(id); return data === undefined ? undefined : data.session.userId })
     const seqs: number[] = []
     for (const op of ops) {
       const data = this.#session(op)

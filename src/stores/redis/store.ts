@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError } from '../../core/errors.js'
+import { sessionForbidden } from '../../core/ownership.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
   AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
@@ -66,7 +67,12 @@ export class RedisStore implements Store {
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const connection = this.#connection
     if (ops.length === 0) return []
-    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
+    const owners = ops.flatMap((op, n) => (op.session.owner === undefined ? [] : [String(n + 1), op.session.owner]))
+    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, String(owners.length / 2), ...owners, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
+    if (Array.isArray(reply) && reply[0] === -1) {
+      const op = ops[Number(reply[1]) - 1]
+      if (op?.session.owner !== undefined) throw sessionForbidden(op.session.id, op.session.owner)
+    }
     if (!Array.isArray(reply) || reply.length !== ops.length || !reply.every((seq): seq is number => typeof seq === 'number')) {
       throw new StoreError('STORE_FAILED', `${this.#where} answered a write with an unexpected reply`)
     }
