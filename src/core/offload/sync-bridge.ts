@@ -51,10 +51,16 @@ class SyncBridge implements SyncStore {
     this.#worker.postMessage({ id, handle: 0, ...call })
     // within a bounded attempt (a network store's sync call) no longer than the attempt has left
     const limitMs = Math.min(this.#timeoutMs, syncAttemptMsLeft() ?? Infinity)
-    const deadline = Date.now() + limitMs
+    let deadline = Date.now() + limitMs
     for (;;) {
       const message = receiveMessageOnPort(this.#port)
       if (message !== undefined) {
+        if (message.message === READY) {
+          // the thread's start-up (loading its modules) is local work, not the store's silence
+          if (!this.#started) deadline = Date.now() + limitMs
+          this.#started = true
+          continue
+        }
         const response = message.message as Response
         if (response.id !== id) continue // the late answer of a call that timed out
         if (response.ok) return response.value
