@@ -1,4 +1,4 @@
-export { PraisonAIDB, type CoreOptions, type Durability, type PraisonAIDBOptions, type ProgressOptions } from './core/praisonai-db.js'
+export { PraisonAIDB, type CoreOptions, type Durability, type PraisonAIDBOptions, type ProgressOptions, type UserScope } from './core/praisonai-db.js'
 export type { ServerAddress } from './core/server-address.js'
 export { SQLiteDB, type SQLiteDBOptions } from './stores/sqlite/named.js'
 export { PostgresDB, type PostgresDBOptions } from './stores/postgres/named.js'

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'STORE_FAILED'
   | 'IMPORT_CONFLICT'
   | 'HISTORY_CONFLICT'
+  | 'SESSION_FORBIDDEN'
   | 'TIMEOUT'
   | 'RUN_INTERRUPTED'
   | 'MODEL_FAILED'

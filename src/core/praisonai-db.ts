@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { ConfigError, quote } from './errors.js'
+import { ConfigError, StoreError, quote } from './errors.js'
 import {
   agentStateOp, isObjectForm, messageOp, toolCallOp,
   type AgentEventArgs, type MessageArgs, type ToolCallArgs,
@@ -20,6 +20,7 @@ import {
   type RunEndArgs, type RunStartArgs, type SpanEndArgs, type SpanStartArgs, type TraceEndArgs, type TraceStartArgs,
 } from './run-args.js'
 import { StoreRuntime } from './runtime.js'
+import { UserScopeAccess, checkUserId, type SessionAccess } from './user-scope.js'
 import type { Backend, SessionBundle } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
 import {
@@ -61,6 +62,22 @@ export type PraisonAIDBOptions<T = string> = CoreOptions & StoreOptionsFor<T>
 export type Durability = 'durable' | 'buffered'
 
 type Metadata = Readonly<Record<string, unknown>> | null
+
+/** What a user scope is built from (module-private: only `forUser` makes one). */
+class ScopeOf {
+  readonly backend: Backend
+  readonly access: SessionAccess
+  constructor(backend: Backend, access: SessionAccess) {
+    this.backend = backend
+    this.access = access
+  }
+}
+
+/**
+ * A `PraisonAIDB` confined to one user's sessions (`db.forUser(userId)`): every hook and read,
+ * without the lifecycle, which stays with the `PraisonAIDB` that made it.
+ */
+export type UserScope<T extends Target = Target> = Omit<PraisonAIDB<T>, 'aclose' | 'close' | typeof Symbol.asyncDispose | typeof Symbol.dispose>
 
 const isMissingReads = (error: unknown): boolean => error instanceof ConfigError && error.code === 'CAPABILITY_MISSING'
 
@@ -108,10 +125,15 @@ const toolArgs = (first: string | ToolCallArgs, toolName?: string, args?: Readon
  */
 export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, Disposable {
   readonly #backend: Backend
-  readonly #runtime: StoreRuntime
+  readonly #runtime: SessionAccess
 
   constructor(target: T, options?: PraisonAIDBOptions<T>)
-  constructor(target: Target, options: object = {}) {
+  constructor(target: Target | ScopeOf, options: object = {}) {
+    if (target instanceof ScopeOf) {
+      this.#backend = target.backend
+      this.#runtime = target.access
+      return
+    }
     if (typeof options !== 'object' || options === null) throw new ConfigError('OPTION_INVALID', `options must be an object, got ${quote(options)}`)
     const { reader: anyReader, build } = resolveTarget(target, options)
     const reader = anyReader.as<CoreOptions>()
@@ -141,6 +163,41 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   /** What the store behind this instance can do. */
   get capabilities(): Backend['capabilities'] {
     return this.#backend.capabilities
+  }
+
+  /** The user of a scope made by `forUser`; null on the `PraisonAIDB` itself. */
+  get userId(): string | null {
+    return this.#runtime instanceof UserScopeAccess ? this.#runtime.userId : null
+  }
+
+  /**
+   * The same hooks and reads, confined to the sessions of one user. Sessions it creates are
+   * the user's (`userId`); its listings, searches, traces by user, exports and prunes see only
+   * them. Writing, reading, deleting or importing over a session of another user, or of none,
+   * rejects with `StoreError` `SESSION_FORBIDDEN` and writes nothing: a write is checked by the
+   * store inside the write's own transaction (or lock, or script), so a concurrent writer cannot
+   * slip in between. An unknown session reads as empty, as usual. `stats()` is refused (it
+   * counts every user's records).
+   *
+   * The scope shares this instance's stores, connections and queue; it opens them lazily as
+   * any hook does, and the lifecycle stays here: close the `PraisonAIDB`, not the scope (its
+   * `aclose()`/`close()` throw `ConfigError`; its `flush()` waits for every write). Scopes are
+   * cheap: make one per request. A scope's `forUser` gives a scope of the same user only.
+   * @throws ValidationError when `userId` is not a non-empty string of at most 255 characters.
+   * @throws ConfigError `CAPABILITY_MISSING` on a user store, which cannot check ownership inside its writes.
+   * @throws StoreError `SESSION_FORBIDDEN` when a scope asks for another user's scope.
+   */
+  forUser(userId: string): UserScope<T> {
+    const user = checkUserId(userId)
+    if (this.#backend.capabilities.userScopes === false) {
+      throw new ConfigError('CAPABILITY_MISSING', `${this.#backend.description} cannot check a session's user inside its writes, so it has no user scopes`)
+    }
+    const current = this.#runtime
+    if (current instanceof UserScopeAccess) {
+      if (current.userId !== user) throw new StoreError('SESSION_FORBIDDEN', `the scope of user ${quote(current.userId)} cannot give a scope of user ${quote(user)}`)
+      return this
+    }
+    return new PraisonAIDB(new ScopeOf(this.#backend, new UserScopeAccess(current, user)) as unknown as T)
   }
 
   // ---- lifecycle -----------------------------------------------------------------------

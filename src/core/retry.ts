@@ -5,22 +5,44 @@ const MAX_DELAY_MS = 2000
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
-/** `retryUntil` for the synchronous surface: the calling thread sleeps between attempts. */
-export function retryUntilSync<T>(attempt: () => T, deadlineMs: number): T {
+/** The shortest time an attempt is given, however little of the deadline is left. */
+const MIN_ATTEMPT_MS = 1000
+
+/** When the bounded synchronous attempt under way must end (epoch ms); undefined outside one. */
+let syncAttemptEnd: number | undefined
+
+/**
+ * How long a blocking call made now may wait for its answer: what is left of the bounded
+ * synchronous attempt it is part of (`retryUntilSync` with `boundAttempts`), or undefined
+ * outside one. The sync bridge waits no longer than this, so a server that stops answering
+ * costs the caller `retryDeadlineMs`, not the bridge's own timeout. (The calling thread is
+ * blocked for the whole attempt, so one module-level value serves every call in it.)
+ */
+export function syncAttemptMsLeft(): number | undefined {
+  return syncAttemptEnd === undefined ? undefined : Math.max(0, syncAttemptEnd - Date.now())
+}
+
+/**
+ * `retryUntil` for the synchronous surface: the calling thread sleeps between attempts. With
+ * `boundAttempts` (a store across a network), each attempt may wait for what is left of the
+ * deadline (at least a second): the blocking calls inside it read that from `syncAttemptMsLeft`.
+ */
+export function retryUntilSync<T>(attempt: () => T, deadlineMs: number, boundAttempts = false): T {
   const deadline = Date.now() + deadlineMs
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+    const outer = syncAttemptEnd
     try {
+      if (boundAttempts) syncAttemptEnd = Math.max(deadline, Date.now() + MIN_ATTEMPT_MS)
       return attempt()
     } catch (error) {
       const left = deadline - Date.now()
       if (!(error instanceof StoreUnavailableError) || left <= 0) throw error
       Atomics.wait(sleeper, 0, 0, Math.min(left, Math.random() * delay))
+    } finally {
+      syncAttemptEnd = outer
     }
   }
 }
-
-/** The shortest time an attempt is given, however little of the deadline is left. */
-const MIN_ATTEMPT_MS = 1000
 
 /**
  * `work`, or `StoreUnavailableError` `TIMEOUT` once `ms` have passed without an answer (a server

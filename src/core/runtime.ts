@@ -194,16 +194,16 @@ export class StoreRuntime {
     return this.#sync
   }
 
-  /** Writes one op on the calling thread, retried within the deadline; returns its `WriteResult` entry. */
+  /** Writes one op on the calling thread, retried within the deadline (which also bounds a network store's wait, see `retryUntilSync`); returns its `WriteResult` entry. */
   writeSync(op: WriteOp): number {
     const store = this.#syncStore()
-    return firstResult(retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs))
+    return firstResult(retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs, this.#bounded))
   }
 
   /** Runs a read on the calling thread, retried within the deadline. */
   readSync<T>(read: (store: SyncStore) => T): T {
     const store = this.#syncStore()
-    return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs)
+    return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs, this.#bounded)
   }
 
   // ---- closing -------------------------------------------------------------------------

@@ -4,6 +4,18 @@ import type { Backend, Store, SyncStore, WriteOp } from './store.js'
 
 const isState = (op: WriteOp): boolean => op.type === 'agentState'
 
+/**
+ * The agent states the state store keeps. A user scope's ownership was checked by the
+ * conversation store, which holds the sessions' users; the state store only follows it.
+ */
+function statesOf(ops: readonly WriteOp[]): WriteOp[] {
+  return ops.filter(isState).map((op) => {
+    if (op.session.owner === undefined) return op
+    const { owner: _checked, ...session } = op.session
+    return { ...op, session } as WriteOp
+  })
+}
+
 /** The conversation store's info, with the state store's settings under `state.`. */
 function combinedInfo(conversation: StoreInfo, state: StoreInfo): StoreInfo {
   const settings: Record<string, SettingValue> = { ...conversation.settings, 'state.backend': state.backend, 'state.schemaVersion': state.schemaVersion }
@@ -22,7 +34,7 @@ function splitAsync(conversation: Store, state: Store): Store {
     getTraces: (query) => conversation.getTraces(query),
     async write(ops) {
       const seqs = await conversation.write(ops)
-      const states = ops.filter(isState)
+      const states = statesOf(ops)
       if (states.length > 0) await state.write(states)
       return seqs
     },
@@ -66,7 +78,7 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
     getTraces: (query) => conversation.getTraces(query),
     write(ops) {
       const seqs = conversation.write(ops)
-      const states = ops.filter(isState)
+      const states = statesOf(ops)
       if (states.length > 0) state.write(states)
       return seqs
     },
@@ -117,6 +129,7 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       reads: conversation.capabilities.reads && state.capabilities.reads,
       persistent: conversation.capabilities.persistent && state.capabilities.persistent,
       ...(conversation.capabilities.historyEdit === false ? { historyEdit: false } : {}),
+      userScopes: conversation.capabilities.userScopes !== false && state.capabilities.userScopes !== false,
     },
     maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
     network: conversation.network === true || state.network === true,

@@ -19,6 +19,13 @@ export interface SessionSeed {
   readonly name: string | null
   readonly metadata: JsonObject
   readonly at: string
+  /**
+   * Set by a user scope (`db.forUser`): the write is allowed only on a session that does not
+   * exist yet (it is created with this `userId`) or whose `userId` is this user, as found under
+   * the write's own lock or transaction; otherwise the store fails the batch with `StoreError`
+   * `SESSION_FORBIDDEN` (see `core/ownership.ts`) and writes nothing of it.
+   */
+  readonly owner?: string | undefined
 }
 
 /** A trace as written: without its spans, which are written on their own. */
@@ -219,6 +226,11 @@ export interface Capabilities {
    * user store has none, and refuses them with `ConfigError` `CAPABILITY_MISSING`).
    */
   readonly historyEdit?: boolean
+  /**
+   * `db.forUser()` works: the store checks a session's user inside its own write (default
+   * true; false for user stores, which cannot).
+   */
+  readonly userScopes?: boolean
 }
 
 /**

@@ -292,7 +292,7 @@ export function adaptUserStore(store: UserStore): Backend {
   }
   return {
     description,
-    capabilities: { syncSurface: syncWrites, reads, persistent: true, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has), historyEdit: false },
+    capabilities: { syncSurface: syncWrites, reads, persistent: true, userScopes: false, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has), historyEdit: false },
     maxBatch: 1,
     open: () => Promise.resolve(asyncStore),
     openSync: () => {

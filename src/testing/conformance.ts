@@ -6,6 +6,7 @@ import { expectError, uid } from './helpers.js'
 import { historyConformance } from './history-conformance.js'
 import { operationConformance } from './operations-conformance.js'
 import { recordConformance } from './records-conformance.js'
+import { scopeConformance } from './scopes-conformance.js'
 
 /** The test functions of your runner: `node:test`'s, or vitest's, or mocha's. */
 export interface TestApi {
@@ -100,7 +101,8 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
 
     it('declares the capabilities it is tested for', async () => {
       const db = await fresh()
-      assert.deepEqual({ ...db.capabilities }, { ...caps })
+      // userScopes defaults to true: a store that says nothing of it has scopes
+      assert.deepEqual({ userScopes: true, ...db.capabilities }, { userScopes: true, ...caps })
     })
 
     it('reports what it runs with (storeInfo), read back from the store', async () => {
@@ -497,6 +499,7 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
     recordConformance({ it, caps, fresh })
     operationConformance({ it, caps, fresh })
     historyConformance({ it, caps, fresh })
+    scopeConformance({ it, caps, fresh })
 
     it('never shows a password or message content in its string forms', async () => {
       const db = await fresh()

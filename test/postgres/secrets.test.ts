@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { PraisonAIDB, StoreError } from '../../src/index.js'
 import { closedPort } from '../support/ports.js'
-import { assertHidden, checkRefusedConnection, runLeakChild, SECRET, thrown } from '../support/secrets.js'
+import { assertHidden, checkForbiddenHidden, checkRefusedConnection, runLeakChild, SECRET, thrown } from '../support/secrets.js'
 import { dropSchemas, PG_URL, withAdmin } from './admin.js'
 
 const suffix = randomBytes(5).toString('hex')
@@ -41,6 +41,14 @@ describe('postgres: the password of the URL shows nowhere', () => {
       assert.match(String((error.cause as { code?: unknown } | undefined)?.code), /^42501$/, 'the cause is the refusal (insufficient privilege)')
       assertHidden(SECRET, error, db)
     }
+  })
+
+  it('in SESSION_FORBIDDEN errors of a user scope, async and through the sync bridge', () => checkForbiddenHidden(`postgresql://postgres:${SECRET}@127.0.0.1:5432/test?schema=${schema}`))
+
+  it('in the output of a process that prints a user scope\'s SESSION_FORBIDDEN errors and crashes on the last', async () => {
+    const output = await runLeakChild(`postgresql://postgres:${SECRET}@127.0.0.1:5432/test?schema=${schema}`, 'forbidden', 4)
+    assert.ok(!output.includes(SECRET), `the password leaked into the output:\n${output}`)
+    assert.match(output, /SESSION_FORBIDDEN/)
   })
 
   it('in the output of a process that prints those errors and crashes on the last', async () => {

@@ -3,19 +3,23 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { PraisonAIDB, StoreError } from '../../src/index.js'
 import { closedPort } from '../support/ports.js'
-import { assertHidden, checkRefusedConnection, runLeakChild, SECRET, thrown } from '../support/secrets.js'
+import { assertHidden, checkForbiddenHidden, checkRefusedConnection, runLeakChild, SECRET, thrown } from '../support/secrets.js'
 import { adminClient, deleteKeys } from './admin.js'
 
 const run = `agentdb-secrets-${randomBytes(6).toString('hex')}:`
 const user = `agentdb-reader-${randomBytes(4).toString('hex')}`
 /** An ACL user that logs in with the password and may run anything but scripts, which every write is. */
 const readerUrl = `redis://${user}:${SECRET}@127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(run)}`
+const writer = `agentdb-writer-${randomBytes(4).toString('hex')}`
+/** An ACL user that logs in with the password and may do anything, scripts included. */
+const writerUrl = `redis://${writer}:${SECRET}@127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(run)}`
 
 describe('redis: the password of the URL shows nowhere', () => {
   before(async () => {
     const admin = await adminClient()
     try {
       assert.equal(await admin.call('ACL', 'SETUSER', user, 'on', `>${SECRET}`, '~*', '&*', '+@all', '-evalsha', '-eval'), 'OK')
+      assert.equal(await admin.call('ACL', 'SETUSER', writer, 'on', `>${SECRET}`, '~*', '&*', '+@all'), 'OK')
     } finally {
       await admin.quit()
     }
@@ -24,7 +28,7 @@ describe('redis: the password of the URL shows nowhere', () => {
   after(async () => {
     const admin = await adminClient()
     try {
-      assert.equal(await admin.call('ACL', 'DELUSER', user), 1)
+      assert.equal(await admin.call('ACL', 'DELUSER', user, writer), 2)
     } finally {
       await admin.quit()
     }
@@ -51,6 +55,14 @@ describe('redis: the password of the URL shows nowhere', () => {
       assert.ok(error instanceof Error && error.name === 'ConfigError', String(error))
       assertHidden(SECRET, error, db)
     }
+  })
+
+  it('in SESSION_FORBIDDEN errors of a user scope, async and through the sync bridge', () => checkForbiddenHidden(writerUrl))
+
+  it('in the output of a process that prints a user scope\'s SESSION_FORBIDDEN errors and crashes on the last', async () => {
+    const output = await runLeakChild(writerUrl, 'forbidden', 4)
+    assert.ok(!output.includes(SECRET), `the password leaked into the output:\n${output}`)
+    assert.match(output, /SESSION_FORBIDDEN/)
   })
 
   it('in the output of a process that prints those errors and crashes on the last', async () => {

@@ -1,6 +1,7 @@
 // A process that runs hooks on a URL carrying a password and hits errors, printing each the
 // ways an application would; its parent (secrets.ts) searches stdout and stderr for the password.
-// argv: url, scenario ("down": the server is unreachable; "refused": the server refuses writes).
+// argv: url, scenario ("down": the server is unreachable; "refused": the server refuses writes;
+// "forbidden": a user scope is refused another user's session).
 import { inspect } from 'node:util'
 import { PraisonAIDB } from '../../src/index.js'
 
@@ -35,6 +36,16 @@ if (scenario === 'down') {
 } else if (scenario === 'refused') {
   await attempt(() => db.aonUserMessage('leak', 'x'))
   await attempt(() => db.onUserMessage('leak', 'x'))
+} else if (scenario === 'forbidden') {
+  // a user scope refused on another user's session, async and through the sync bridge
+  const s = `leak-forbidden-${process.pid}`
+  await db.forUser('owner').aonUserMessage(s, 'mine')
+  const other = db.forUser('other')
+  console.log(other, String(other), inspect(other, { depth: 10, showHidden: true }))
+  await attempt(() => other.aonUserMessage(s, 'x'))
+  await attempt(() => other.getMessages(s))
+  await attempt(() => other.onUserMessage(s, 'x'))
+  await attempt(() => other.getMessagesSync(s))
 } else {
   throw new Error(`unknown scenario ${String(scenario)}`)
 }

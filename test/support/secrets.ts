@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { inspect } from 'node:util'
-import { PraisonAIDB, StoreUnavailableError } from '../../src/index.js'
+import { randomUUID } from 'node:crypto'
+import { PraisonAIDB, StoreError, StoreUnavailableError } from '../../src/index.js'
 import { closedPort } from './ports.js'
 
 /** A password that appears nowhere by chance, for URLs whose leaks a test looks for. */
@@ -15,7 +16,7 @@ export function printedForms(error: unknown): string[] {
 }
 
 /** Asserts `secret` appears in no printed form of `error`, nor of the `db` that raised it. */
-export function assertHidden(secret: string, error: unknown, db?: PraisonAIDB): void {
+export function assertHidden(secret: string, error: unknown, db?: Pick<PraisonAIDB, 'target'>): void {
   const forms = printedForms(error)
   if (db !== undefined) forms.push(String(db), inspect(db, { depth: 10 }), db.target)
   for (const text of forms) assert.ok(!text.includes(secret), `the secret leaked into: ${text.slice(0, 1000)}`)
@@ -66,5 +67,23 @@ export async function checkRefusedConnection(urlFor: (port: number) => string): 
     assert.ok(error instanceof StoreUnavailableError, String(error))
     assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
     assertHidden(SECRET, error, db)
+  }
+}
+
+/**
+ * A user scope refused on another user's session (`SESSION_FORBIDDEN`): writes and reads,
+ * async and on the sync surface (through the bridge for a network store), and none of the
+ * errors, the db or the scope shows `SECRET`. `url` carries it and may write.
+ */
+export async function checkForbiddenHidden(url: string): Promise<void> {
+  using db = new PraisonAIDB(url, { retryDeadlineMs: 500 })
+  const s = `forbidden-${randomUUID()}`
+  await db.forUser('owner').aonUserMessage(s, 'mine')
+  const other = db.forUser('other')
+  for (const use of [() => other.aonUserMessage(s, 'x'), () => other.getMessages(s), () => other.onUserMessage(s, 'x'), () => other.getMessagesSync(s)]) {
+    const error = await thrown(use)
+    assert.ok(error instanceof StoreError && error.code === 'SESSION_FORBIDDEN', String(error))
+    assertHidden(SECRET, error, db)
+    assertHidden(SECRET, error, other)
   }
 }

@@ -13,6 +13,7 @@ export class TcpProxy {
   readonly #server: Server
   readonly #sockets = new Set<Socket>()
   #up = true
+  #paused = false
   #trigger: { readonly pattern: RegExp; readonly fired: () => void } | undefined
   port = 0
   /** Connections refused while cut. */
@@ -46,9 +47,13 @@ export class TcpProxy {
         }
         if (!upstream.write(chunk)) client.pause()
       })
-      upstream.on('drain', () => client.resume())
+      upstream.on('drain', () => { if (!this.#paused) client.resume() })
       client.on('end', () => upstream.end())
       upstream.pipe(client)
+      if (this.#paused) {
+        client.pause()
+        upstream.pause()
+      }
     })
   }
 
@@ -76,6 +81,27 @@ export class TcpProxy {
    */
   cutWhen(pattern: RegExp): Promise<void> {
     return new Promise((resolve) => { this.#trigger = { pattern, fired: resolve } })
+  }
+
+  /**
+   * Stops forwarding without closing anything (a network that goes silent, a paused server):
+   * no byte moves either way, connections stay open, new ones are accepted and held the same
+   * way. Returns how many connections (client sides) it held.
+   */
+  pause(): number {
+    this.#paused = true
+    let held = 0
+    for (const s of this.#sockets) {
+      if (s.remotePort !== undefined && s.localPort === this.port) held++
+      s.pause()
+    }
+    return held
+  }
+
+  /** Forwards again what `pause()` held, in order. */
+  resume(): void {
+    this.#paused = false
+    for (const s of this.#sockets) s.resume()
   }
 
   restore(): void {

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { TcpProxy } from './tcp-proxy.js'
 
-type Command = 'cut' | 'restore' | 'close' | 'refused'
+type Command = 'cut' | 'restore' | 'close' | 'refused' | 'pause' | 'resume'
 
 /**
  * A `TcpProxy` on its own thread, for tests of the synchronous surface: while the main
@@ -39,6 +39,16 @@ export class ThreadedTcpProxy {
     return this.#send('refused')
   }
 
+  /** Stops forwarding without closing (see `TcpProxy.pause`); resolves to how many connections it held. */
+  pause(): Promise<number> {
+    return this.#send('pause')
+  }
+
+  /** Forwards again what `pause()` held. */
+  async resume(): Promise<void> {
+    await this.#send('resume')
+  }
+
   async restore(): Promise<void> {
     await this.#send('restore')
   }
@@ -58,6 +68,8 @@ if (!isMainThread && typeof workerData === 'number') {
       if (command === 'cut') answer = proxy.cut()
       else if (command === 'restore') proxy.restore()
       else if (command === 'refused') answer = proxy.refused
+      else if (command === 'pause') answer = proxy.pause()
+      else if (command === 'resume') proxy.resume()
       else await proxy.close()
       parentPort!.postMessage(answer)
     })()

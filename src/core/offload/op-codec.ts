@@ -18,7 +18,7 @@ function isEmpty(value: JsonObject): boolean {
 
 /** A seed with nothing but the record's session id and time, which `plainSeed` rebuilds. */
 function isPlainSeed(s: SessionSeed, sessionId: string, at: string): boolean {
-  return s.id === sessionId && s.at === at && s.userId === null && s.agentId === null && s.name === null && isEmpty(s.metadata)
+  return s.id === sessionId && s.at === at && s.userId === null && s.agentId === null && s.name === null && s.owner === undefined && isEmpty(s.metadata)
 }
 
 const plainSeed = (id: string, at: string): SessionSeed => ({ id, userId: null, agentId: null, name: null, metadata: {}, at })
@@ -31,7 +31,7 @@ function pushHead(out: unknown[], json: string[], tag: number, s: SessionSeed, s
   if (isPlainSeed(s, sessionId, at)) {
     out.push(tag + PLAIN_SEED)
   } else {
-    out.push(tag, s.id, s.userId, s.agentId, s.name, s.at)
+    out.push(tag, s.id, s.userId, s.agentId, s.name, s.at, s.owner ?? null)
     json.push(JSON.stringify(s.metadata))
   }
 }
@@ -73,7 +73,7 @@ export function encodeOps(ops: readonly WriteOp[]): string {
       }
       case 'agentState': {
         const r = op.record
-        out.push(AGENT_STATE, op.session.id, op.session.userId, op.session.agentId, op.session.name, op.session.at)
+        out.push(AGENT_STATE, op.session.id, op.session.userId, op.session.agentId, op.session.name, op.session.at, op.session.owner ?? null)
         out.push(r.sessionId, r.name, r.agentId, r.status, r.startedAt, r.endedAt)
         json.push(JSON.stringify(op.session.metadata), JSON.stringify(r.metadata))
         break
@@ -127,7 +127,9 @@ class Fields {
   }
 
   seed(): SessionSeed {
-    return { id: this.string(), userId: this.nullableString(), agentId: this.nullableString(), name: this.nullableString(), at: this.string(), metadata: this.json() }
+    const seed = { id: this.string(), userId: this.nullableString(), agentId: this.nullableString(), name: this.nullableString(), at: this.string() }
+    const owner = this.nullableString()
+    return owner === null ? { ...seed, metadata: this.json() } : { ...seed, owner, metadata: this.json() }
   }
 }
 

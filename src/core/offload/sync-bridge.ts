@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
+import { syncAttemptMsLeft } from '../retry.js'
 import type {
   AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
@@ -12,8 +13,10 @@ const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 /**
  * The synchronous surface over an asynchronous store: a worker runs the async driver and the
  * calling thread blocks on `Atomics.wait` until the answer is posted — synchronous, as the
- * caller asked, with the same typed errors. A call that takes longer than `timeoutMs` throws
- * `StoreUnavailableError` (code `TIMEOUT`); its late answer is discarded. After `close()` a
+ * caller asked, with the same typed errors. A call that takes longer than `timeoutMs`, or than
+ * what is left of the bounded attempt it is part of (`syncAttemptMsLeft`), throws
+ * `StoreUnavailableError` (code `TIMEOUT`); its late answer is discarded, and the next call
+ * goes through as usual. After `close()` a
  * call throws `STORE_CLOSED` at once, and a worker that died is reported at once too.
  */
 class SyncBridge implements SyncStore {
@@ -46,17 +49,25 @@ class SyncBridge implements SyncStore {
     const id = this.#nextId++
     Atomics.store(this.#signal, 0, 0)
     this.#worker.postMessage({ id, handle: 0, ...call })
-    const deadline = Date.now() + this.#timeoutMs
+    // within a bounded attempt (a network store's sync call) no longer than the attempt has left
+    const limitMs = Math.min(this.#timeoutMs, syncAttemptMsLeft() ?? Infinity)
+    let deadline = Date.now() + limitMs
     for (;;) {
       const message = receiveMessageOnPort(this.#port)
       if (message !== undefined) {
+        if (message.message === READY) {
+          // the thread's start-up (loading its modules) is local work, not the store's silence
+          if (!this.#started) deadline = Date.now() + limitMs
+          this.#started = true
+          continue
+        }
         const response = message.message as Response
         if (response.id !== id) continue // the late answer of a call that timed out
         if (response.ok) return response.value
         throw deserializeError(response.error)
       }
       const left = deadline - Date.now()
-      if (left <= 0) throw new StoreUnavailableError('TIMEOUT', `the store did not answer ${call.method} within ${this.#timeoutMs} ms`)
+      if (left <= 0) throw new StoreUnavailableError('TIMEOUT', `the store did not answer ${call.method} within ${limitMs} ms`)
       Atomics.wait(this.#signal, 0, 0, left)
       Atomics.store(this.#signal, 0, 0)
     }

@@ -43,7 +43,7 @@ export class StoreModule {
     const description = `module ${this.moduleUrl}#${this.exportName}`
     return {
       description,
-      capabilities: { syncSurface: true, reads: true, persistent: true },
+      capabilities: { syncSurface: true, reads: true, persistent: true, userScopes: false },
       maxBatch: 1,
       open: () => Promise.resolve(openWorkerStore(spec, 'async')),
       openSync: () => openSyncBridge(spec, syncTimeoutMs, description),

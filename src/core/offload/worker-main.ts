@@ -118,3 +118,10 @@ parentPort!.on('message', (request: Request) => {
 // Every module of the thread (and the process's --import loaders) evaluated: a failure from
 // here on is a stop, before it a failed start.
 parentPort!.postMessage(READY)
+// A bridge's caller blocks in Atomics.wait, where no 'message' event reaches it: it is told
+// on its port too, so that the wait for its first answer starts once the thread can serve.
+if (init.kind === 'bridge') {
+  reply.postMessage(READY)
+  Atomics.store(signal!, 0, 1)
+  Atomics.notify(signal!, 0)
+}

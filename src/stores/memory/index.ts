@@ -1,6 +1,7 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { ConfigError, StoreError, historyConflict } from '../../core/errors.js'
 import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
+import { checkOwnedWrites, hasOwnedWrite } from '../../core/ownership.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
   AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, Span, StoreStats, TimelineItem, ToolCall, Trace,
@@ -179,11 +180,13 @@ class MemoryData {
   }
 
   /**
-   * A batch, atomically: only an edit can fail (`HISTORY_CONFLICT`, before it changes
-   * anything), so a batch of several writes holding one keeps a copy of each session it
-   * touches and puts them back when it fails.
+   * A batch, atomically: a user-scope write its user may not make fails the batch before
+   * anything changes (`SESSION_FORBIDDEN`); otherwise only an edit can fail
+   * (`HISTORY_CONFLICT`, before it changes anything), so a batch of several writes holding
+   * one keeps a copy of each session it touches and puts them back when it fails.
    */
   write(ops: readonly WriteOp[]): number[] {
+    if (hasOwnedWrite(ops)) checkOwnedWrites(ops, (id) => { const data = this.sessions.get(id); return data === undefined ? undefined : data.session.userId })
     if (ops.length === 1 || !ops.some((op) => op.type === 'edit')) return this.#writeAll(ops)
     const before = new Map<string, SessionData | undefined>()
     for (const op of ops) if (!before.has(op.session.id)) before.set(op.session.id, this.sessions.get(op.session.id))

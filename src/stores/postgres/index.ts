@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js'
 import type { OptionReader } from '../../core/options.js'
+import { hasOwnedWrite } from '../../core/ownership.js'
 import { takesSeq, type Backend, type Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
@@ -49,10 +50,11 @@ function readApplicationName(reader: OptionReader<PostgresOptions>): string {
 
 /**
  * Batches of messages and tool calls only (nearly all) go as one statement, outside
- * BEGIN/COMMIT; one holding an agent state, run, trace or span takes the shared plan.
+ * BEGIN/COMMIT; one holding an agent state, run, trace or span, or a user scope's write (its
+ * session is checked under a row lock first), takes the shared plan.
  */
 const postgresWrite: WriteChoice = (d, ops) =>
-  ops.every(takesSeq)
+  ops.every(takesSeq) && !hasOwnedWrite(ops)
     ? { plan: singleStatementWritePlan(d, ops), transactional: false }
     : { plan: writePlan(d, ops), transactional: true }
 

@@ -61,6 +61,11 @@ local function spanKey(sid, traceId, id) return p .. 'p:' .. #sid .. ':' .. #tra
  * Returns the seq of each op (an edit: its first appended seq; a session key: 1 applied, 0
  * not; 0 for the other kinds). Seqs come from HINCRBY on the session hash, so writers in
  * several processes never hand out one seq twice, and an edit never reuses one.
+ *
+ * `WRITE_SCRIPT` takes, between the prefix and the ops, the user-scope writes of the batch
+ * (`SessionSeed.owner`): a count, then op number (from 1) and user id pairs. When there are
+ * some, the batch is first walked without writing (`forbiddenOp`, the twin of
+ * core/ownership.ts): a write its user may not make returns `{-1, n}` with nothing written.
  */
 const WRITE_LUA = `
 local created = 0
@@ -196,6 +201,30 @@ local function sessionKey(i)
   return 1
 end
 
+-- The Lua twin of core/ownership.ts forbiddenWrite: walks the ops from ARGV[j] in order from
+-- how each session stands (false: absent, '': nobody's, else its userId) and returns the
+-- number of the first op whose owner (owners[n]) may not write its session, or nil.
+local function forbiddenOp(j, owners)
+  local users = {}
+  local n = 0
+  while j <= #ARGV do
+    n = n + 1
+    local i = j + 1
+    j = i + tonumber(ARGV[j])
+    local sid = ARGV[i + 1]
+    local before = users[sid]
+    if before == nil then
+      local sk = p .. 's:' .. sid
+      if redis.call('EXISTS', sk) == 1 then before = redis.call('HGET', sk, 'userId') or '' else before = false end
+    end
+    local owner = owners[n]
+    if owner and before ~= false and before ~= owner then return n end
+    if before == false or before == '' then before = opt(ARGV[i + 2]) or '' end
+    users[sid] = before
+  end
+  return nil
+end
+
 local function writeOps(j)
 local conflict = checkEdits(j)
 if conflict then return conflict end
@@ -240,7 +269,16 @@ end
 `
 
 export const WRITE_SCRIPT = script('write', `${KEYS_LUA}${WRITE_LUA}
-return writeOps(2)
+local owners, j = {}, 3
+for x = 1, tonumber(ARGV[2]) do
+  owners[tonumber(ARGV[j])] = ARGV[j + 1]
+  j = j + 2
+end
+if j > 3 then
+  local n = forbiddenOp(j, owners)
+  if n then return {-1, n} end
+end
+return writeOps(j)
 `)
 
 /**

@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError, historyConflict } from '../../core/errors.js'
+import { sessionForbidden } from '../../core/ownership.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
   AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
@@ -87,7 +88,12 @@ export class RedisStore implements Store {
       // the queue then writes each op of the batch alone (core/write-queue.ts); never a single op
       throw new StoreError('STORE_FAILED', 'an edit with expectLastSeq that follows a write of its session in one batch is written on its own on Redis; write the batch one op at a time')
     }
-    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
+    const owners = ops.flatMap((op, n) => (op.session.owner === undefined ? [] : [String(n + 1), op.session.owner]))
+    const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, String(owners.length / 2), ...owners, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
+    if (Array.isArray(reply) && reply[0] === -1) {
+      const op = ops[Number(reply[1]) - 1]
+      if (op?.session.owner !== undefined) throw sessionForbidden(op.session.id, op.session.owner)
+    }
     if (Array.isArray(reply) && reply[0] === 'conflict') {
       const op = ops[Number(reply[1]) - 1]
       if (op?.type === 'edit') throw historyConflict(op.session.id, op.edit.expectLastSeq ?? null, Number(reply[2]))

@@ -8,6 +8,7 @@ import {
   takesSeq, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type SessionSeed, type WriteOp,
   type WriteResult,
 } from '../../core/store.js'
+import { checkOwnedWrites, hasOwnedWrite, ownedSessionIds } from '../../core/ownership.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import { bundleSize } from '../../core/transfer.js'
 import type { Dialect, TableName } from './dialect.js'
@@ -91,6 +92,36 @@ function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | '
   return { sql: statement, params, deferrable: true }
 }
 
+/** The session's userId under a row lock (null: nobody's), or undefined when there is no such session. */
+function* lockSessionUser(d: Dialect, id: string): Generator<sql.SqlStep, string | null | undefined, SqlResult> {
+  const row = (yield { sql: sql.lockSessionUser(d), params: [d.toText(id)] }).rows[0]
+  if (row === undefined) return undefined
+  return row['user_id'] === null ? null : d.fromText(row['user_id'])
+}
+
+/**
+ * For a batch holding writes of a user scope (`SessionSeed.owner`), before anything else: the
+ * sessions they name are locked in id order (`SELECT … FOR UPDATE`), a missing one created by
+ * the batch's first write naming it (an insert that skips an existing row, so that a writer
+ * creating it at the same moment is waited for and then seen), and the batch fails with
+ * `SESSION_FORBIDDEN` when one of them is not the scope's user's (`core/ownership.ts`). The
+ * rows stay locked until COMMIT, so the check holds for the whole write.
+ */
+function* checkOwnersPlan(d: Dialect, ops: readonly WriteOp[]): Generator<sql.SqlStep, void, SqlResult> {
+  const stored = new Map<string, string | null>()
+  for (const id of ownedSessionIds(ops)) {
+    const found = yield* lockSessionUser(d, id)
+    if (found !== undefined) {
+      stored.set(id, found)
+      continue
+    }
+    const seed = ops.find((op) => op.session.id === id)!.session
+    const { changes } = yield { sql: sql.insertSession(d), params: sessionParams(d, seed, 0) }
+    if (changes === 0) stored.set(id, (yield* lockSessionUser(d, id)) ?? null)
+  }
+  checkOwnedWrites(ops, (id) => (stored.has(id) ? stored.get(id) : undefined))
+}
+
 /**
  * One batch of writes. Sessions are upserted in id order (so concurrent writers lock rows
  * in the same order and cannot deadlock), reserving each session's seqs in the same
@@ -99,6 +130,7 @@ function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | '
  * ids, at the end or before an edit, which sees the batch's earlier writes.
  */
 export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteResult> {
+  if (hasOwnedWrite(ops)) yield* checkOwnersPlan(d, ops)
   const sessions = collectSessions(ops)
   const ids = [...sessions.keys()].sort()
   const lastSeq = new Map<string, number>()

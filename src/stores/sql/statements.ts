@@ -91,6 +91,10 @@ export const upsertSessions = (d: Dialect, rows: number): string =>
 export const selectSessionSeqs = (d: Dialect, count: number): string =>
   `SELECT id, last_seq FROM ${d.table('sessions')} WHERE id IN (${placeholders(d, count)})`
 
+/** A session's user, its row locked until the transaction ends (PostgreSQL, MySQL: SQLite's write lock covers the database). */
+export const lockSessionUser = (d: Dialect): string =>
+  `SELECT user_id FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)} FOR UPDATE`
+
 export const setSessionEnded = (d: Dialect): string =>
   `UPDATE ${d.table('sessions')} SET ended_at = ${d.placeholder(1)}, updated_at = ${d.placeholder(2)} WHERE id = ${d.placeholder(3)}`
 

@@ -1,3 +1,4 @@
+import { checkOwnedWrites, hasOwnedWrite } from '../../core/ownership.js'
 import { takesSeq, type WriteOp, type WriteResult } from '../../core/store.js'
 import type { Dialect } from '../sql/dialect.js'
 import type { WriteChoice } from '../sql/executor.js'
@@ -97,6 +98,8 @@ export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<W
   const t = textsOf(d)
   const sessions = collectSessions(ops)
   const found = yield* readSessions(d, t, [...sessions.keys()])
+  // under BEGIN IMMEDIATE's write lock: no one changes a session between this check and COMMIT
+  if (hasOwnedWrite(ops)) checkOwnedWrites(ops, (id) => { const f = found.get(id); return f === undefined ? undefined : f.userId === null ? null : d.fromText(f.userId) })
   const nextSeq = new Map<string, number>()
   for (const [id, work] of sessions) {
     const existing = found.get(id)
