@@ -51,7 +51,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
   })
 
   it('is built by npm pack: dist/ with types and agentdb/testing, no tests, no build output, nothing stale', () => {
-    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js']) {
+    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js', 'dist/adapters/praisonai/index.js', 'dist/adapters/praisonai/index.d.ts']) {
       assert.ok(entries.includes(file), `${file} is in the tarball`)
     }
     assert.deepEqual(entries.filter((e) => /^(test|build|src|bench|examples)\//.test(e)), [])
@@ -80,6 +80,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
     writeFileSync(join(app, 'quick-start.mjs'), `
 import { PraisonAIDB } from 'agentdb'
 import { storeConformance } from 'agentdb/testing'
+import { praisonaiDb } from 'agentdb/praisonai'
 
 const db = new PraisonAIDB('sqlite:///agent_data.db')
 await db.aonUserMessage('chat_123', 'Hello, how can you help me?', { user_id: 'user_456' })
@@ -89,12 +90,14 @@ await db.aclose()
 console.log(JSON.stringify({
   resolved: import.meta.resolve('agentdb'),
   testing: typeof storeConformance,
+  praisonai: typeof praisonaiDb,
   messages: messages.map((m) => [m.seq, m.role, m.content, m.metadata]),
 }))
 `)
-    const out = JSON.parse(run(process.execPath, ['quick-start.mjs'], app).stdout) as { resolved: string; testing: string; messages: unknown }
+    const out = JSON.parse(run(process.execPath, ['quick-start.mjs'], app).stdout) as { resolved: string; testing: string; praisonai: string; messages: unknown }
     assert.equal(fileURLToPath(out.resolved), realpathSync(join(app, 'node_modules', 'agentdb', 'dist', 'index.js')), 'agentdb came from the installed tarball')
     assert.equal(out.testing, 'function')
+    assert.equal(out.praisonai, 'function', 'agentdb/praisonai resolves from the installed package')
     assert.deepEqual(out.messages, [
       [1, 'user', 'Hello, how can you help me?', { user_id: 'user_456' }],
       [2, 'assistant', 'I can help with various tasks.', { agent_name: 'assistant' }],
