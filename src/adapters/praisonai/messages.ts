@@ -100,7 +100,7 @@ export function toMessages(timeline: readonly TimelineItem[]): DbMessage[] {
  */
 export async function readMessages(db: PraisonAIDB, sessionId: string, limit: number | undefined): Promise<DbMessage[]> {
   if (limit === undefined) return toMessages(await db.getTimeline(sessionId))
-  for (let width = Math.max(64, limit * 2); ; width *= 4) {
+  for (let width = Math.min(Number.MAX_SAFE_INTEGER, Math.max(64, limit * 2)); ; width = Math.min(Number.MAX_SAFE_INTEGER, width * 4)) {
     const timeline = await db.getTimeline(sessionId, { limit: width })
     const complete = timeline.length < width
     const messages = toMessages(timeline)

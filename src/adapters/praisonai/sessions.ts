@@ -1,4 +1,4 @@
-import type { PraisonAIDB, Session } from '../../index.js'
+import { StoreError, type PraisonAIDB, type Session } from '../../index.js'
 import {
   checkJsonObject, checkLimit, checkRecord, checkSameId, checkSessionId, checkTime, epochMs, invalid, isoTime,
 } from './checks.js'
@@ -9,6 +9,8 @@ import type { DbSession } from './types.js'
 // `updateSession` keeps praisonai's changes under a session key that reads then prefer.
 
 const CHANGES_KEY = 'praisonai:session'
+/** Attempts of an update that lost a race with another update of the same session. */
+const MAX_ATTEMPTS = 8
 
 interface SessionChanges {
   readonly metadata?: Record<string, unknown>
@@ -53,7 +55,7 @@ export async function updateSession(db: PraisonAIDB, id: unknown, updates: unkno
   const createdAt = u['createdAt'] === undefined ? undefined : checkTime('updates.createdAt', u['createdAt'])
   if (u['updatedAt'] !== undefined) checkTime('updates.updatedAt', u['updatedAt']) // agentdb stamps updatedAt itself
   if (await db.getSession(sessionId) === null) return
-  for (;;) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const text = await db.getSessionKey(sessionId, CHANGES_KEY)
     const before = text === null ? {} : JSON.parse(text) as SessionChanges
     const after: SessionChanges = { ...before, ...(metadata === undefined ? {} : { metadata }), ...(createdAt === undefined ? {} : { createdAt }) }
@@ -61,6 +63,7 @@ export async function updateSession(db: PraisonAIDB, id: unknown, updates: unkno
     if (Buffer.byteLength(next) > 64 * 1024) invalid('updates.metadata must fit in 64 KiB of JSON')
     if (await db.setSessionKey(sessionId, CHANGES_KEY, next, { expect: text })) return
   }
+  throw new StoreError('STORE_FAILED', `session ${JSON.stringify(sessionId.slice(0, 80))} kept changing under ${MAX_ATTEMPTS} concurrent updates; try again`)
 }
 
 /** Sessions newest first, `limit` (default 100, at most 1000) after skipping `offset`. */

@@ -221,6 +221,11 @@ export function praisonaiConformance(test: TestApi, target: ConformanceTarget): 
       assert.deepEqual(await other.getRun(first.id), ended)
       await other.updateRun(second.id, { metadata: { reviewed: true } })
       assert.deepEqual(await adapter.getRun(second.id), { ...second, metadata: { reviewed: true } })
+      // concurrent updates of one run are merged, none lost (compare-and-set on the kept record)
+      const third: DbRun = { id: uid('run'), sessionId: s, status: 'running', startedAt: T0 + 3 }
+      await adapter.createRun(third)
+      await Promise.all([adapter.updateRun(third.id, { agentName: 'A' }), other.updateRun(third.id, { metadata: { b: 2 } }), adapter.updateRun(third.id, { error: 'c' })])
+      assert.deepEqual(await adapter.getRun(third.id), { ...third, agentName: 'A', metadata: { b: 2 }, error: 'c' })
       assert.equal(await adapter.getRun(uid('run-none')), null)
       await adapter.updateRun(uid('run-none'), { status: 'running' })
       await expectError(() => adapter.updateRun(first.id, { sessionId: 'elsewhere' }), ValidationError, 'FIELD_INVALID')
