@@ -63,7 +63,9 @@ describe('OpenAI Agents JS on AgentDBSession (SQLite), resumed in a second proce
       const calls = m['tool_calls'] as { id: string; function: { name: string; arguments: string } }[] | undefined
       if (calls !== undefined) return { role: m['role'], tool_calls: calls.map((c) => [c.id, c.function.name, JSON.parse(c.function.arguments) as unknown]) }
       if (m['role'] === 'tool') return { role: 'tool', tool_call_id: m['tool_call_id'], content: m['content'] }
-      return { role: m['role'], content: m['content'] }
+      // the SDK sends an assistant's text as content parts (spreading the stored part's providerData into each)
+      const content = Array.isArray(m['content']) ? (m['content'] as { text: string }[]).map((part) => part.text).join('') : m['content']
+      return { role: m['role'], content }
     })
     assert.deepEqual(sent, [
       { role: 'system', content: 'You are a helpful assistant.' },
