@@ -1,2 +1,3 @@
 export { storeConformance, type ConformanceTarget, type TestApi } from './conformance.js'
+export { openaiAgentsConformance } from './adapters/openai-agents.js'
 export { praisonaiConformance } from './adapters/praisonai.js'

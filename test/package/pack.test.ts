@@ -51,7 +51,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
   })
 
   it('is built by npm pack: dist/ with types and agentdb/testing, no tests, no build output, nothing stale', () => {
-    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js', 'dist/adapters/praisonai/index.js', 'dist/adapters/praisonai/index.d.ts']) {
+    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/praisonai/index.js', 'dist/adapters/praisonai/index.d.ts']) {
       assert.ok(entries.includes(file), `${file} is in the tarball`)
     }
     assert.deepEqual(entries.filter((e) => /^(test|build|src|bench|examples)\//.test(e)), [])
