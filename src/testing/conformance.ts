@@ -39,7 +39,7 @@ export type ConformanceTarget = TargetBase & (
   })
 
 /** The `create`/`reopen` pair of a target given by URL. */
-function openers(target: ConformanceTarget): { create(): PraisonAIDB | Promise<PraisonAIDB>; reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB> } {
+export function openers(target: ConformanceTarget): { create(): PraisonAIDB | Promise<PraisonAIDB>; reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB> } {
   if (!('url' in target)) return target
   const urls = new WeakMap<PraisonAIDB, string>()
   const open = (url: string): PraisonAIDB => {
