@@ -6,8 +6,8 @@ import type { PreparedMessage, ToolPart } from './ui-message.js'
 export const UI_MESSAGE_KEY = 'aiSdkUiMessage'
 /** The metadata key marking a reply that was saved after its stream was aborted. */
 export const ABORTED_KEY = 'aborted'
-/** The metadata key of a projected tool call naming the UIMessage it came from. */
-const FROM_MESSAGE_KEY = 'aiSdkUiMessageId'
+/** The metadata key naming the UIMessage a record came from (a save finds messages without parsing them). */
+export const UI_MESSAGE_ID_KEY = 'aiSdkUiMessageId'
 
 /** How one message is written: the marks a save puts on its record. */
 export interface MessageMarks {
@@ -72,19 +72,19 @@ function toolCallRecord(chatId: string, message: PreparedMessage, part: ToolPart
     arguments: argumentsOf(part.input),
     result: failed ? null : asJson(part.output),
     error: failed ? (mended(error) as string) : null,
-    metadata: { [FROM_MESSAGE_KEY]: message.id },
+    metadata: { [UI_MESSAGE_ID_KEY]: message.id },
   }
 }
 
 /**
  * The records of one UIMessage: one message record (role, the text of its text parts, the
- * message verbatim under `aiSdkUiMessage`; an assistant message lists the tool calls whose input
+ * message verbatim under `aiSdkUiMessage` and its id under `aiSdkUiMessageId`; an assistant message lists the tool calls whose input
  * is complete) followed by one tool-call record per settled tool part (input as arguments,
  * output as result, errorText or a denial as error), so `getTimeline`, `getHistory`, the CLI and
  * the viewer show the chat.
  */
 export function projectMessage(chatId: string, message: PreparedMessage, marks: MessageMarks): HistoryAppend[] {
-  const metadata: Record<string, JsonValue> = { [UI_MESSAGE_KEY]: message.json }
+  const metadata: Record<string, JsonValue> = { [UI_MESSAGE_KEY]: message.json, [UI_MESSAGE_ID_KEY]: message.id }
   if (marks.aborted) metadata[ABORTED_KEY] = true
   if (marks.userId !== null) metadata['userId'] = marks.userId
   const asked: AssistantToolCall[] = message.toolParts

@@ -1,5 +1,5 @@
 import { ValidationError, type Message, type PraisonAIDB, type TimelineItem } from '../../index.js'
-import { ABORTED_KEY, UI_MESSAGE_KEY } from './projection.js'
+import { ABORTED_KEY, UI_MESSAGE_ID_KEY, UI_MESSAGE_KEY } from './projection.js'
 import type { PreparedMessage } from './ui-message.js'
 
 /** A UIMessage as stored: its JSON text, its record's seq, whether it was saved aborted. */
@@ -25,7 +25,8 @@ export function uiMessageJson(message: Message): string | null {
 function storedMessage(message: Message): StoredMessage | null {
   const json = uiMessageJson(message)
   if (json === null) return null
-  const { id } = JSON.parse(json) as { readonly id: string }
+  const known = message.metadata[UI_MESSAGE_ID_KEY]
+  const id = typeof known === 'string' ? known : (JSON.parse(json) as { readonly id: string }).id
   return { id, json, seq: message.seq, aborted: message.metadata[ABORTED_KEY] === true }
 }
 
