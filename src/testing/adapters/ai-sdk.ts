@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { UIMessage } from 'ai'
 import { chatStore, type ChatStore } from '../../adapters/ai-sdk/index.js'
-import { ValidationError, type PraisonAIDB, type TimelineItem } from '../../index.js'
+import { StoreError, ValidationError, type PraisonAIDB, type TimelineItem } from '../../index.js'
 import { openers, type ConformanceTarget, type TestApi } from '../conformance.js'
 import { expectError, pause, uid } from '../helpers.js'
 
@@ -179,14 +179,28 @@ export function aiSdkConformance(test: TestApi, target: ConformanceTarget): void
       const chatId = uid('race')
       await chats.saveChat({ chatId, messages: [USER_1] })
       // A second PraisonAIDB on the same storage stands for another process where the store has one.
-      const other = reopen !== undefined && target.capabilities.persistent ? chatStore<UIMessage>(await track(reopen(db))) : chats
+      const second = reopen !== undefined && target.capabilities.persistent ? await track(reopen(db)) : db
+      const other = second === db ? chats : chatStore<UIMessage>(second)
       const savers = 8
+      let conflicts = 0
+      for (const each of new Set([db, second])) {
+        const edit = each.editHistory.bind(each)
+        each.editHistory = async (...args) => {
+          try {
+            return await edit(...args)
+          } catch (error) {
+            if (error instanceof StoreError && error.code === 'HISTORY_CONFLICT') conflicts++
+            throw error
+          }
+        }
+      }
 
       // Whole chats: the last save to commit wins whole; none is mixed with another.
       const whole = Array.from({ length: savers }, (_, k) => [USER_1, text(`q${k}`, 'user', `question ${k}`), text(`r${k}`, 'assistant', `reply ${k}`)])
       await Promise.all(whole.map((messages, k) => (k % 2 === 0 ? chats : other).saveChat({ chatId, messages })))
       const after = await chats.loadChat(chatId)
       assert.ok(whole.some((messages) => JSON.stringify(messages) === JSON.stringify(after)), `one save's chat, whole: ${after.map((m) => m.id).join(',')}`)
+      assert.ok(conflicts > 0, 'the savers raced: some edits were refused as stale and retried')
 
       // New messages only: every save is appended, each in one piece and in its order.
       await Promise.all(Array.from({ length: savers }, (_, k) =>
@@ -197,6 +211,18 @@ export function aiSdkConformance(test: TestApi, target: ConformanceTarget): void
       const timeline = await db.getTimeline(chatId)
       assertGapless(timeline)
       assert.equal(timeline.length, after.length + savers * 2)
+
+      // Without retries, the savers that lose are told so (HISTORY_CONFLICT); the winners' messages are appended whole.
+      const once = chatStore<UIMessage>(db, { maxSaveAttempts: 1 })
+      const tries = Array.from({ length: savers }, (_, k) => [text(`v${k}`, 'user', `v ${k}`), text(`w${k}`, 'assistant', `w ${k}`)])
+      const outcomes = await Promise.allSettled(tries.map((messages) => once.saveChat({ chatId, messages })))
+      const lost = outcomes.filter((o) => o.status === 'rejected')
+      for (const o of lost) assert.ok(o.reason instanceof StoreError && o.reason.code === 'HISTORY_CONFLICT', String(o.reason))
+      assert.ok(lost.length > 0 && lost.length < savers, `some saves lost the race: ${lost.length} of ${savers}`)
+      const won = tries.filter((_, k) => outcomes[k]!.status === 'fulfilled').flatMap((messages) => messages.map((m) => m.id))
+      const tail = (await chats.loadChat(chatId)).map((m) => m.id).slice(after.length + savers * 2)
+      assert.deepEqual([...tail].sort(), [...won].sort(), 'exactly the winners\' messages were added')
+      for (let i = 0; i < tail.length; i += 2) assert.equal(tail[i + 1], tail[i]!.replace('v', 'w'), `each winner's messages are contiguous: ${tail.join(',')}`)
     })
 
     it('keeps providerMetadata and every key in its order', async () => {
