@@ -7,6 +7,9 @@ export { RedisDB, type RedisDBOptions } from './stores/redis/named.js'
 export type { SplitTarget, Target } from './core/targets.js'
 export type { StoreModule } from './core/offload/threads.js'
 export type { AgentEventArgs, MessageArgs, ToolCallArgs } from './core/hook-args.js'
+export type {
+  EditHistoryArgs, EditHistoryResult, HistoryAppend, HistoryMessageAppend, HistoryToolCallAppend, SetSessionKeyOptions,
+} from './core/history-args.js'
 export type { RunEndArgs, RunStartArgs, SpanEndArgs, SpanStartArgs, TraceEndArgs, TraceStartArgs } from './core/run-args.js'
 export { INTERRUPTED_RESULT } from './core/history.js'
 export type { UserStore } from './core/user-store.js'
@@ -17,7 +20,7 @@ export type {
   AgentState, AgentStatus, AssistantToolCall, ChatHistoryQuery, ChatMessage, ChatToolCall, HistoryQuery, Run, RunQuery, RunStatus, Span, SpanStatus, Trace, TraceQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
   TimelineItem, ToolCall, SearchQuery, SearchHit, PruneQuery, PruneResult, ExportQuery, ExportRecord, ImportResult, StoreStats,
 } from './core/records.js'
-export type { Capabilities, ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing } from './core/store.js'
+export type { Capabilities, HistoryEdit, ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing } from './core/store.js'
 export { redactUrl } from './core/url.js'
 export { newId } from './core/ids.js'
 export type { AnyStoreOptions, OptionsByScheme, StoreOptionsFor } from './stores/registry.js'

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'STORE_FAILED'
   | 'IMPORT_CONFLICT'
+  | 'HISTORY_CONFLICT'
   | 'TIMEOUT'
   | 'RUN_INTERRUPTED'
   | 'MODEL_FAILED'
@@ -44,6 +45,15 @@ export class StoreUnavailableError extends AgentDBError {}
 
 /** The database refused the operation; `cause` holds the driver's error. */
 export class StoreError extends AgentDBError {}
+
+/**
+ * The `StoreError` `HISTORY_CONFLICT` of an edit whose `expectLastSeq` did not hold; every
+ * store throws this one, before it changes anything.
+ */
+export function historyConflict(sessionId: string, expected: number | null, found: number): StoreError {
+  const what = (seq: number | null): string => (seq === null || seq === 0 ? 'none' : String(seq))
+  return new StoreError('HISTORY_CONFLICT', `session ${quote(sessionId)} changed meanwhile: its last seq is ${what(found)}, not ${what(expected)} as the edit expected; nothing was changed`)
+}
 
 const MAX_QUOTED = 80
 

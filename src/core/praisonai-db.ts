@@ -4,6 +4,9 @@ import {
   agentStateOp, isObjectForm, messageOp, toolCallOp,
   type AgentEventArgs, type MessageArgs, type ToolCallArgs,
 } from './hook-args.js'
+import {
+  checkSessionKey, editOp, editResult, sessionKeyOp, type EditHistoryArgs, type EditHistoryResult, type SetSessionKeyOptions,
+} from './history-args.js'
 import { StoreModule } from './offload/threads.js'
 import type {
   AgentState, ChatHistoryQuery, ChatMessage, ExportQuery, ExportRecord, HistoryQuery, ImportResult, ListSessionsQuery, Message, Page, PruneQuery,
@@ -329,6 +332,53 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   /** Synchronous twin of `aonSpanEnd`. */
   onSpanEnd(args: SpanEndArgs): void {
     this.#runtime.writeSync(spanEndOp(args))
+  }
+
+  // ---- history edits and session keys (for framework adapters) ---------------------------
+
+  /**
+   * Rewrites a session's tail atomically: removes its messages and tool calls with `seq >
+   * afterSeq`, then appends `append` in order (each validated as its hook's arguments), and
+   * resolves with the appended records' seqs. Seqs are never reused. With `expectLastSeq` the
+   * session's greatest stored seq must equal it (null: none stored), else `StoreError`
+   * `HISTORY_CONFLICT` and nothing changes. Waits for its commit whatever the durability.
+   * @throws ConfigError `CAPABILITY_MISSING` on a user store, which has no edits.
+   */
+  editHistory(sessionId: string, edit: EditHistoryArgs): Promise<EditHistoryResult> {
+    return rejecting(async () => { const op = editOp(sessionId, edit); return editResult(op, await this.#runtime.writeForResult(op)) })
+  }
+
+  /** Synchronous `editHistory`. */
+  editHistorySync(sessionId: string, edit: EditHistoryArgs): EditHistoryResult {
+    const op = editOp(sessionId, edit)
+    return editResult(op, this.#runtime.writeSync(op))
+  }
+
+  /**
+   * Sets (a string of at most 64 KiB) or clears (null) a small value under `key` (at most 255
+   * characters) for the session, creating the session if absent. With `expect`, only when the
+   * current value equals it (null: absent): resolves to false, changing nothing, when it does
+   * not (a lost compare-and-set is not an error). Deleted with the session.
+   */
+  setSessionKey(sessionId: string, key: string, value: string | null, options?: SetSessionKeyOptions): Promise<boolean> {
+    return rejecting(async () => (await this.#runtime.writeForResult(sessionKeyOp(sessionId, key, value, options))) === 1)
+  }
+
+  /** Synchronous `setSessionKey`. */
+  setSessionKeySync(sessionId: string, key: string, value: string | null, options?: SetSessionKeyOptions): boolean {
+    return this.#runtime.writeSync(sessionKeyOp(sessionId, key, value, options)) === 1
+  }
+
+  /** The value `setSessionKey` left under `key` for the session, or null. */
+  getSessionKey(sessionId: string, key: string): Promise<string | null> {
+    return rejecting(() => { const id = checkSessionId(sessionId); const k = checkSessionKey(key); return this.#runtime.read((s) => s.getSessionKey(id, k)) })
+  }
+
+  /** Synchronous `getSessionKey`. */
+  getSessionKeySync(sessionId: string, key: string): string | null {
+    const id = checkSessionId(sessionId)
+    const k = checkSessionKey(key)
+    return this.#runtime.readSync((s) => s.getSessionKey(id, k))
   }
 
   // ---- reads (each retried within retryDeadlineMs; each with a Sync twin) ----------------

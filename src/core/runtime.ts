@@ -1,7 +1,7 @@
 import { ConfigError, StoreError } from './errors.js'
 import { flushBeforeExit } from './exit-flush.js'
 import { retryUntil, retryUntilSync } from './retry.js'
-import type { Backend, Store, SyncStore, WriteOp } from './store.js'
+import type { Backend, Store, SyncStore, WriteOp, WriteResult } from './store.js'
 import { WriteQueue } from './write-queue.js'
 
 /** What the runtime needs besides the backend. */
@@ -42,6 +42,7 @@ class AsyncSide {
 }
 
 const noop = (): void => undefined
+const firstResult = (result: WriteResult): number => result[0] ?? 0
 
 /**
  * The lifecycle of one `PraisonAIDB`'s stores, in one place: lazy open of each surface, group
@@ -90,11 +91,12 @@ export class StoreRuntime {
     return this.#opening
   }
 
-  #commit(side: AsyncSide, op: WriteOp): Promise<void> {
+  /** Commits one op; resolves with its entry of the batch's `WriteResult`. */
+  #commit(side: AsyncSide, op: WriteOp): Promise<number> {
     if (side.closed) return Promise.reject(this.#closedError())
     // A store whose writes cost no commit (process memory) is written directly; its write is
     // done when `write` returns (the store is synchronous), so a close has nothing to wait for.
-    if (this.#backend.groupCommit === false) return side.store.write([op]).then(noop)
+    if (this.#backend.groupCommit === false) return side.store.write([op]).then(firstResult)
     return side.queue.push(op)
   }
 
@@ -105,10 +107,21 @@ export class StoreRuntime {
   write(op: WriteOp): Promise<void> {
     const side = this.#side()
     if (side instanceof Promise) return side.then(() => this.write(op))
-    const committed = this.#commit(side, op)
+    const committed = this.#commit(side, op).then(noop)
     if (!this.#settings.buffered) return committed
     this.#buffer(committed)
     return Promise.resolve()
+  }
+
+  /**
+   * Writes one op and resolves with its `WriteResult` entry once committed, whatever the
+   * durability: the caller needs the outcome (an edit's seqs, a compare-and-set's answer).
+   * It still goes through group commit, in call order with every other write of this process.
+   */
+  writeForResult(op: WriteOp): Promise<number> {
+    const side = this.#side()
+    if (side instanceof Promise) return side.then(() => this.writeForResult(op))
+    return this.#commit(side, op)
   }
 
   /** Keeps a buffered write's failure for the next `flush()`/`aclose()`, and flushes before exit. */
@@ -126,7 +139,7 @@ export class StoreRuntime {
     const side = await this.#side()
     return side.track((async () => {
       if (this.#settings.buffered) {
-        this.#buffer(this.#commit(side, op))
+        this.#buffer(this.#commit(side, op).then(noop))
         await side.queue.drain()
       } else {
         await this.#commit(side, op)
@@ -177,10 +190,10 @@ export class StoreRuntime {
     return this.#sync
   }
 
-  /** Writes one op on the calling thread, retried within the deadline. */
-  writeSync(op: WriteOp): void {
+  /** Writes one op on the calling thread, retried within the deadline; returns its `WriteResult` entry. */
+  writeSync(op: WriteOp): number {
     const store = this.#syncStore()
-    retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs)
+    return firstResult(retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs))
   }
 
   /** Runs a read on the calling thread, retried within the deadline. */

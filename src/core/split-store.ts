@@ -28,6 +28,7 @@ function splitAsync(conversation: Store, state: Store): Store {
     },
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
+    getSessionKey: (id, key) => conversation.getSessionKey(id, key),
     stats: () => conversation.stats(),
     async importSession(bundle) {
       const outcome = await conversation.importSession(bundle)
@@ -70,6 +71,7 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
     },
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
+    getSessionKey: (id, key) => conversation.getSessionKey(id, key),
     stats: () => conversation.stats(),
     importSession(bundle) {
       const outcome = conversation.importSession(bundle)
@@ -102,7 +104,8 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
  * Conversation in one store, agent state also in a second (say PostgreSQL and Redis): every
  * write goes to the conversation store, agent starts and ends to the state store as well,
  * and `getAgentStates` reads the state store. The two are not one transaction: the state
- * store is written after the conversation store has committed.
+ * store is written after the conversation store has committed. History edits and session
+ * keys belong to the conversation store.
  */
 export function splitBackend(conversation: Backend, state: Backend): Backend {
   return {
@@ -111,6 +114,7 @@ export function splitBackend(conversation: Backend, state: Backend): Backend {
       syncSurface: conversation.capabilities.syncSurface && state.capabilities.syncSurface,
       reads: conversation.capabilities.reads && state.capabilities.reads,
       persistent: conversation.capabilities.persistent && state.capabilities.persistent,
+      ...(conversation.capabilities.historyEdit === false ? { historyEdit: false } : {}),
     },
     maxBatch: Math.min(conversation.maxBatch, state.maxBatch),
     network: conversation.network === true || state.network === true,

@@ -33,24 +33,74 @@ export type TraceRecord = Omit<Trace, 'spans'>
  */
 export type Phase = 'start' | 'end'
 
+/** A message or tool call write: the records that take a `seq`. */
+export type RecordOp =
+  | { readonly type: 'message'; readonly session: SessionSeed; readonly record: NewMessage }
+  | { readonly type: 'toolCall'; readonly session: SessionSeed; readonly record: NewToolCall }
+
+/**
+ * An atomic rewrite of a session's tail (`edit` write). Removes the session's messages and
+ * tool calls with `seq > afterSeq` (runs, traces, agent states and the session row stay),
+ * then appends `append` in order. Appended records take seqs after the greatest seq the
+ * session was EVER given, so a seq is never reused (a pop then an append is told apart by
+ * `expectLastSeq`); a record whose id is stored in the session after the removal is left as
+ * it is (the idempotency rule of every write). The search index follows the removal.
+ */
+export interface HistoryEdit {
+  /** Keep messages and tool calls with seq <= afterSeq; remove the rest (0 = remove all). */
+  readonly afterSeq: number
+  /**
+   * When set: the greatest seq of the session's stored messages and tool calls must equal it
+   * (null: the session holds none), else `StoreError` `HISTORY_CONFLICT` and nothing changes.
+   */
+  readonly expectLastSeq?: number | null | undefined
+  /** Appended after the removal, in order; they take the next seqs (each record's `sessionId` is the edit's session). */
+  readonly append: readonly RecordOp[]
+}
+
 /**
  * One write of a batch. Every write creates its session if absent (from `session`).
  * Messages and tool calls take the session's next `seq`, in batch order;
  * `agentState` records an agent's start (clears the session's `endedAt`) or end (sets it);
- * `run`, `trace` and `span` start or end one (see `Phase`).
+ * `run`, `trace` and `span` start or end one (see `Phase`); `edit` rewrites the session's
+ * tail (see `HistoryEdit`); `sessionKey` sets (`value` a string) or clears (null) a small
+ * value under `key` for the session, only when the current value equals `expect` if given
+ * (null: absent; undefined: unconditional).
  */
 export type WriteOp =
-  | { readonly type: 'message'; readonly session: SessionSeed; readonly record: NewMessage }
-  | { readonly type: 'toolCall'; readonly session: SessionSeed; readonly record: NewToolCall }
+  | RecordOp
   | { readonly type: 'agentState'; readonly session: SessionSeed; readonly record: AgentState }
   | { readonly type: 'run'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: Run }
   | { readonly type: 'trace'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: TraceRecord }
   | { readonly type: 'span'; readonly session: SessionSeed; readonly phase: Phase; readonly replaceDetails: boolean; readonly record: Span }
+  | { readonly type: 'edit'; readonly session: SessionSeed; readonly edit: HistoryEdit }
+  | SessionKeyOp
+
+/** A `sessionKey` write (see `WriteOp`). */
+export interface SessionKeyOp {
+  readonly type: 'sessionKey'
+  readonly session: SessionSeed
+  readonly key: string
+  readonly value: string | null
+  readonly expect?: string | null | undefined
+}
+
+/** One key of a session as a store holds it (what `sessionKey` writes leave). */
+export interface SessionKeyRecord {
+  readonly sessionId: string
+  readonly name: string
+  readonly value: string
+  readonly updatedAt: string
+}
 
 /** Whether an op takes a `seq` (messages and tool calls do). */
-export const takesSeq = (op: WriteOp): op is Extract<WriteOp, { type: 'message' | 'toolCall' }> => op.type === 'message' || op.type === 'toolCall'
+export const takesSeq = (op: WriteOp): op is RecordOp => op.type === 'message' || op.type === 'toolCall'
 
-/** Per write of a batch, the `seq` it was given (0 for a write that takes none). */
+/**
+ * Per write of a batch: a message or tool call, the `seq` it was given; an `edit`, the seq of
+ * its first appended record (0 when it appends none; the others follow consecutively); a
+ * `sessionKey`, 1 when it was applied and 0 when its `expect` did not hold; 0 for the rest.
+ */
 export type WriteResult = readonly number[]
 
 /** `listSessions` after defaults: a concrete limit. */
@@ -139,6 +189,8 @@ export interface StoreMethods {
    * writes nothing of the session.
    */
   importSession(bundle: SessionBundle): ImportOutcome
+  /** The value a `sessionKey` write left under `key` for the session, or null. */
+  getSessionKey(sessionId: string, key: string): string | null
   /** How many records the store holds, by kind. */
   stats(): StoreStats
   /** What the store runs with, read back from its connection. */
@@ -167,6 +219,11 @@ export interface Capabilities {
    * (default: as `reads`; a user store needs their methods).
    */
   readonly operations?: boolean
+  /**
+   * `editHistory` and session keys (`setSessionKey`/`getSessionKey`) work (default true; a
+   * user store has none, and refuses them with `ConfigError` `CAPABILITY_MISSING`).
+   */
+  readonly historyEdit?: boolean
 }
 
 /**
@@ -229,6 +286,7 @@ export function inlineStore(sync: SyncStore): Store {
     searchMessages: (query) => settle(() => sync.searchMessages(query)),
     pruneSessions: (batch) => settle(() => sync.pruneSessions(batch)),
     importSession: (bundle) => settle(() => sync.importSession(bundle)),
+    getSessionKey: (id, key) => settle(() => sync.getSessionKey(id, key)),
     stats: () => settle(() => sync.stats()),
     info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
@@ -258,6 +316,7 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       searchMessages: (query) => store.searchMessages(query),
       pruneSessions: (batch) => store.pruneSessions(batch),
       importSession: (bundle) => store.importSession(bundle),
+      getSessionKey: (id, key) => store.getSessionKey(id, key),
       stats: () => store.stats(),
       info: () => store.info(),
       close: () => {

@@ -147,6 +147,18 @@ export function adaptUserStore(store: UserStore): Backend {
     }
   }
 
+  /** History edits and session keys have no user-store methods: refused before anything is written. */
+  const refuseUnsupported = (ops: readonly WriteOp[]): void => {
+    for (const op of ops) {
+      if (op.type === 'edit' || op.type === 'sessionKey') {
+        throw new ConfigError('CAPABILITY_MISSING', `${description} has no ${op.type === 'edit' ? 'history edits (editHistory)' : 'session keys (setSessionKey)'}; use one of the library's stores`)
+      }
+    }
+  }
+  const noSessionKeys = (): never => {
+    throw new ConfigError('CAPABILITY_MISSING', `${description} has no session keys (getSessionKey); use one of the library's stores`)
+  }
+
   /** The store calls of a batch; `index` is the op's position, for the seq a store returns. */
   const recordsOf = (ops: readonly WriteOp[], seqOf: (sessionId: string) => number): { calls: [MethodName, Written, number][]; seqs: number[] } => {
     const calls: [MethodName, Written, number][] = []
@@ -163,6 +175,7 @@ export function adaptUserStore(store: UserStore): Backend {
         if (has(method)) calls.push([method, op.record, index])
         return
       }
+      if (op.type === 'edit' || op.type === 'sessionKey') return refuseUnsupported([op])
       const seq = seqOf(op.record.sessionId)
       seqs.push(seq)
       if (op.type === 'message') {
@@ -208,6 +221,7 @@ export function adaptUserStore(store: UserStore): Backend {
   const userInfo: StoreInfo = { backend: description, schemaVersion: null, settings: {} }
   const syncStore: SyncStore = {
     write(ops: readonly WriteOp[]): WriteResult {
+      refuseUnsupported(ops)
       const known = new Map<string, number>()
       for (const op of ops) {
         const id = op.session.id
@@ -228,6 +242,7 @@ export function adaptUserStore(store: UserStore): Backend {
     searchMessages: (query) => callSync('searchMessages', [query]) as readonly SearchHit[],
     pruneSessions: (batch) => callSync('pruneSessions', [batch]) as readonly Session[],
     importSession: (bundle) => callSync('importSession', [bundle]) as ImportOutcome,
+    getSessionKey: noSessionKeys,
     stats: () => callSync('stats', []) as StoreStats,
     info: () => userInfo,
     deleteSession: (id) => {
@@ -240,6 +255,7 @@ export function adaptUserStore(store: UserStore): Backend {
   }
   const asyncStore: Store = {
     async write(ops) {
+      refuseUnsupported(ops)
       const known = new Map<string, number>()
       for (const op of ops) {
         const id = op.session.id
@@ -260,6 +276,7 @@ export function adaptUserStore(store: UserStore): Backend {
     searchMessages: async (query) => await callAsync('searchMessages', [query]) as readonly SearchHit[],
     pruneSessions: async (batch) => await callAsync('pruneSessions', [batch]) as readonly Session[],
     importSession: async (bundle) => await callAsync('importSession', [bundle]) as ImportOutcome,
+    getSessionKey: () => Promise.reject(new ConfigError('CAPABILITY_MISSING', `${description} has no session keys (getSessionKey); use one of the library's stores`)),
     stats: async () => await callAsync('stats', []) as StoreStats,
     info: () => Promise.resolve(userInfo),
     deleteSession: async (id) => {
@@ -272,7 +289,7 @@ export function adaptUserStore(store: UserStore): Backend {
   }
   return {
     description,
-    capabilities: { syncSurface: syncWrites, reads, persistent: true, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has) },
+    capabilities: { syncSurface: syncWrites, reads, persistent: true, operations: reads && (['searchMessages', 'pruneSessions', 'importSession', 'stats'] as const).every(has), historyEdit: false },
     maxBatch: 1,
     open: () => Promise.resolve(asyncStore),
     openSync: () => {

@@ -8,6 +8,9 @@ export const MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 const MAX_DEPTH = 200
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
+/** Whether a string is well-formed Unicode (no lone surrogate, which no store can keep). */
+export const isWellFormed = (value: string): boolean => !LONE_SURROGATE.test(value)
+
 function fail(code: ErrorCode, message: string): never {
   throw new ValidationError(code, message)
 }

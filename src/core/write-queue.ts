@@ -4,7 +4,7 @@ import type { WriteOp, WriteResult } from './store.js'
 /** Writes and how to settle each, in parallel arrays: no object per write besides its promise. */
 interface Waiting {
   readonly ops: WriteOp[]
-  readonly resolves: (() => void)[]
+  readonly resolves: ((result: number) => void)[]
   readonly rejects: ((error: unknown) => void)[]
 }
 
@@ -52,8 +52,9 @@ export class WriteQueue {
     return this.#waiting.ops.length
   }
 
-  push(op: WriteOp): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  /** Resolves with the op's entry of its batch's `WriteResult` once the batch committed. */
+  push(op: WriteOp): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       const waiting = this.#waiting
       waiting.ops.push(op)
       waiting.resolves.push(resolve)
@@ -91,8 +92,9 @@ export class WriteQueue {
 
   async #commit(batch: Waiting): Promise<void> {
     const { ops, resolves, rejects } = batch
+    let results: WriteResult
     try {
-      await this.#write(ops)
+      results = await this.#write(ops)
     } catch (error) {
       if (ops.length === 1 || error instanceof StoreUnavailableError) {
         for (const reject of rejects) reject(error)
@@ -104,7 +106,7 @@ export class WriteQueue {
     for (let start = 0; start < resolves.length; start += RESOLVE_SLICE) {
       if (start > 0) await nextTurn()
       const end = Math.min(resolves.length, start + RESOLVE_SLICE)
-      for (let i = start; i < end; i++) resolves[i]!()
+      for (let i = start; i < end; i++) resolves[i]!(results[i] ?? 0)
     }
   }
 
@@ -112,8 +114,8 @@ export class WriteQueue {
   async #writeEach({ ops, resolves, rejects }: Waiting): Promise<void> {
     for (let i = 0; i < ops.length; i++) {
       try {
-        await this.#write([ops[i]!])
-        resolves[i]!()
+        const [result] = await this.#write([ops[i]!])
+        resolves[i]!(result ?? 0)
       } catch (error) {
         rejects[i]!(error)
       }

@@ -3,6 +3,7 @@ import {
   ConfigError, PraisonAIDB, ValidationError, type Capabilities, type Message, type TimelineItem,
 } from '../index.js'
 import { expectError, uid } from './helpers.js'
+import { historyConformance } from './history-conformance.js'
 import { operationConformance } from './operations-conformance.js'
 import { recordConformance } from './records-conformance.js'
 
@@ -495,6 +496,7 @@ export function storeConformance(target: ConformanceTarget, api: TestApi): void 
 
     recordConformance({ it, caps, fresh })
     operationConformance({ it, caps, fresh })
+    historyConformance({ it, caps, fresh })
 
     it('never shows a password or message content in its string forms', async () => {
       const db = await fresh()

@@ -93,7 +93,7 @@ for (const target of targets) {
       const shown = cli(['--db', target.url, 'show', 'cli-s'])
       assert.match(shown.stdout, /run run-1: completed .*830 ms {2}15 tokens/)
       const stats = JSON.parse(cli(['--db', target.url, '--json', 'stats']).stdout) as Record<string, number | string>
-      assert.deepEqual([stats['sessions'], stats['messages'], stats['toolCalls'], stats['runs'], stats['schemaVersion']], [3, 5, 1, 1, 3])
+      assert.deepEqual([stats['sessions'], stats['messages'], stats['toolCalls'], stats['runs'], stats['schemaVersion']], [3, 5, 1, 1, 4])
       assert.match(cli(['--db', target.url, 'stats']).stdout, /^messages\s+5$/m)
     })
 

@@ -20,7 +20,7 @@ describe('MySQL store', () => {
     }
     const tables = await queryRows('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
     assert.deepEqual(tables.map((r) => r['t']), [
-      'agentdb_agent_states', 'agentdb_messages', 'agentdb_runs', 'agentdb_schema_version', 'agentdb_sessions', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
+      'agentdb_agent_states', 'agentdb_messages', 'agentdb_runs', 'agentdb_schema_version', 'agentdb_session_keys', 'agentdb_sessions', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
     ])
     const indexes = await queryRows(
       `SELECT TABLE_NAME AS t, INDEX_NAME AS i, NON_UNIQUE AS nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols
@@ -40,7 +40,7 @@ describe('MySQL store', () => {
     ])
     const id = await queryRows("SELECT DATA_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'agentdb_sessions' AND COLUMN_NAME = 'id'", [database])
     assert.equal(id[0]?.['type'], 'varbinary')
-    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), [1, 2, 3])
+    assert.deepEqual((await queryRows('SELECT version FROM agentdb_schema_version ORDER BY version', [], database)).map((r) => r['version']), [1, 2, 3, 4])
   })
 
   it('migrates once when several instances open one database at the same time', async () => {
@@ -51,7 +51,7 @@ describe('MySQL store', () => {
     } finally {
       await Promise.all(dbs.map((db) => db.aclose()))
     }
-    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), 3, 'each migration recorded once')
+    assert.deepEqual(await queryRows('SELECT COUNT(*) AS n FROM race_schema_version', [], database).then((r) => Number(r[0]?.['n'])), 4, 'each migration recorded once')
   })
 
   it('keeps session ids apart that differ only in case or trailing spaces', async () => {

@@ -64,7 +64,7 @@ async function checkUpgraded(db: PraisonAIDB, session: string): Promise<void> {
     { role: 'assistant', content: null, tool_calls: [{ id: 'call_v2', type: 'function', function: { name: 'calculator', arguments: '{"expression":"3 + 3"}' } }] },
     { role: 'tool', tool_call_id: 'call_v2', content: '6' },
   ])
-  assert.equal((await db.storeInfo()).schemaVersion, 3)
+  assert.equal((await db.storeInfo()).schemaVersion, 4)
 }
 
 /** Migration 3 (issue 11) indexed the messages written before it: a search finds them. */
@@ -109,7 +109,7 @@ describe('issue 10: a schema of version 1 upgrades in place', () => {
       {
         await using db = new PraisonAIDB(`sqlite:///${path}`)
         await checkUpgraded(db, 'v1-session')
-        assert.equal(db.storeInfoSync().schemaVersion, 3)
+        assert.equal(db.storeInfoSync().schemaVersion, 4)
         await checkSearchable(db, 'v1-session')
       }
       await using again = new PraisonAIDB(`sqlite:///${path}`)

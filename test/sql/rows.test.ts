@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AgentState, JsonValue, Run, Span } from '../../src/core/records.js'
-import type { NewMessage, NewToolCall, SessionSeed, TraceRecord } from '../../src/core/store.js'
+import type { NewMessage, NewToolCall, SessionKeyRecord, SessionSeed, TraceRecord } from '../../src/core/store.js'
 import type { DescribedTable, Dialect } from '../../src/stores/sql/dialect.js'
 import {
-  agentStateParams, messageParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
-  toTrace, toolCallParams, traceParams, type Row,
+  agentStateParams, messageParams, runParams, sessionKeyParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSessionKey,
+  toSpan, toToolCall, toTrace, toolCallParams, traceParams, type Row,
 } from '../../src/stores/sql/rows.js'
 import type { ColumnDescription } from '../../src/stores/sql/schema.js'
-import { AGENT_STATES, MESSAGES, RUNS, SESSIONS, SPANS, TABLES, TOOL_CALLS, TRACES } from '../../src/stores/sql/tables.js'
+import { AGENT_STATES, MESSAGES, RUNS, SESSION_KEYS, SESSIONS, SPANS, TABLES, TOOL_CALLS, TRACES } from '../../src/stores/sql/tables.js'
 import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
 
 // A dialect whose conversions leave a mark, so each value shows which conversion it went through.
@@ -87,13 +87,15 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
       assert.deepEqual(spanParams(marking, span as unknown as Span), describedParams(SPANS, span))
     })
 
-    it(`binds messages, tool calls and agent states column by column, ${label}`, () => {
+    it(`binds messages, tool calls, agent states and session keys column by column, ${label}`, () => {
       const message = sampleRecord(MESSAGES, nulls)
       assert.deepEqual(messageParams(marking, withoutSeq(message) as unknown as NewMessage, message['seq'] as number), describedParams(MESSAGES, message))
       const toolCall = sampleRecord(TOOL_CALLS, nulls)
       assert.deepEqual(toolCallParams(marking, withoutSeq(toolCall) as unknown as NewToolCall, toolCall['seq'] as number), describedParams(TOOL_CALLS, toolCall))
       const state = sampleRecord(AGENT_STATES, nulls)
       assert.deepEqual(agentStateParams(marking, state as unknown as AgentState), describedParams(AGENT_STATES, state))
+      const key = sampleRecord(SESSION_KEYS, nulls)
+      assert.deepEqual(sessionKeyParams(marking, key as unknown as SessionKeyRecord), describedParams(SESSION_KEYS, key))
     })
 
     it(`binds a new session: created and updated at the seed's time, not ended, last_seq the seq count, ${label}`, () => {
@@ -109,7 +111,7 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
     it(`reads every table's rows field by field, ${label}`, () => {
       const readers: readonly [DescribedTable, (d: Dialect, row: Row) => unknown][] = [
         [SESSIONS, toSession], [MESSAGES, toMessage], [TOOL_CALLS, toToolCall], [AGENT_STATES, toAgentState],
-        [RUNS, toRun], [TRACES, toTrace], [SPANS, toSpan],
+        [RUNS, toRun], [TRACES, toTrace], [SPANS, toSpan], [SESSION_KEYS, toSessionKey],
       ]
       assert.deepEqual(readers.map(([table]) => table.name), TABLES.map((table) => table.name), 'every described table has a reader')
       for (const [table, read] of readers) {

@@ -15,7 +15,7 @@ describe('SQLite settings read back from the connection', () => {
     await using db = new PraisonAIDB(`sqlite:///${join(dir, 'defaults.db')}`)
     for (const info of [await db.storeInfo(), db.storeInfoSync()]) {
       assert.equal(info.backend, 'sqlite')
-      assert.equal(info.schemaVersion, 3)
+      assert.equal(info.schemaVersion, 4)
       assert.equal(info.settings['journalMode'], 'wal')
       assert.equal(info.settings['synchronous'], 'full')
       assert.equal(info.settings['busyTimeoutMs'], 5000)

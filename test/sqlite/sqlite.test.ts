@@ -23,7 +23,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true })
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal')
-      assert.deepEqual(raw.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }])
+      assert.deepEqual(raw.prepare('SELECT version FROM schema_version ORDER BY version').all(), [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
       const indexes = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]
       assert.ok(indexes.some((i) => i.name === 'messages_session_seq'))
       assert.ok(indexes.some((i) => i.name === 'tool_calls_session_seq'))
@@ -41,7 +41,7 @@ describe('SQLite store', () => {
       await db.aonUserMessage('s', `${i}`)
     }
     const raw = new Database(path, { readonly: true })
-    assert.deepEqual(raw.prepare('SELECT count(*) AS n FROM schema_version').get(), { n: 3 }, 'each migration recorded once')
+    assert.deepEqual(raw.prepare('SELECT count(*) AS n FROM schema_version').get(), { n: 4 }, 'each migration recorded once')
     assert.deepEqual(raw.prepare('SELECT seq FROM messages ORDER BY seq').all(), [{ seq: 1 }, { seq: 2 }, { seq: 3 }])
     raw.close()
   })

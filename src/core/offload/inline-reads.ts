@@ -43,6 +43,7 @@ export function withInlineReads(worker: Store, openSync: () => SyncStore): Store
     searchMessages: (query) => worker.searchMessages(query),
     pruneSessions: (batch) => worker.pruneSessions(batch),
     importSession: (bundle) => worker.importSession(bundle),
+    getSessionKey: (id, key) => worker.getSessionKey(id, key),
     stats: () => worker.stats(),
     info: () => worker.info(),
     async close() {

@@ -5,7 +5,7 @@ import type { NewMessage, NewToolCall, SessionSeed, WriteOp } from '../store.js'
 const MESSAGE = 0
 const TOOL_CALL = 1
 const AGENT_STATE = 2
-/** A run, trace or span op, carried whole: a few per agent run, not worth a layout of their own. */
+/** A run, trace, span, edit or session key op, carried whole: a few per agent run, not worth a layout of their own. */
 const WHOLE = 3
 /** Added to a tag when the seed that follows is left out (see `isPlainSeed`). */
 const PLAIN_SEED = 8
@@ -81,6 +81,8 @@ export function encodeOps(ops: readonly WriteOp[]): string {
       case 'run':
       case 'trace':
       case 'span':
+      case 'edit':
+      case 'sessionKey':
         out.push(WHOLE, op)
         break
     }

@@ -114,6 +114,10 @@ class SyncBridge implements SyncStore {
     return this.#call({ method: 'importSession', args: [bundle] }) as ImportOutcome
   }
 
+  getSessionKey(sessionId: string, key: string): string | null {
+    return this.#call({ method: 'getSessionKey', args: [sessionId, key] }) as string | null
+  }
+
   stats(): StoreStats {
     return this.#call({ method: 'stats', args: [] }) as StoreStats
   }

@@ -70,6 +70,7 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'searchMessages': return store.searchMessages(...request.args)
     case 'pruneSessions': return store.pruneSessions(...request.args)
     case 'importSession': return store.importSession(...request.args)
+    case 'getSessionKey': return store.getSessionKey(...request.args)
     case 'stats': return store.stats()
     case 'info': return store.info()
     case 'close': return store.close()

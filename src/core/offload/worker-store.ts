@@ -115,6 +115,10 @@ class WorkerStore implements Store {
     return this.#call({ method: 'importSession', args: [bundle] }) as Promise<ImportOutcome>
   }
 
+  getSessionKey(sessionId: string, key: string): Promise<string | null> {
+    return this.#call({ method: 'getSessionKey', args: [sessionId, key] }) as Promise<string | null>
+  }
+
   stats(): Promise<StoreStats> {
     return this.#call({ method: 'stats', args: [] }) as Promise<StoreStats>
   }

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
-import { ConfigError, StoreError } from '../../core/errors.js'
+import { ConfigError, StoreError, historyConflict } from '../../core/errors.js'
 import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
@@ -8,8 +8,8 @@ import type {
 } from '../../core/records.js'
 import { matchScore, rankHits, searchesSession } from '../../core/search.js'
 import {
-  sharedOpeners, type Backend, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type SyncStore,
-  type TraceRecord, type WriteOp,
+  sharedOpeners, type Backend, type ImportOutcome, type PruneBatch, type RecordOp, type SearchListing, type SessionBundle, type SessionKeyOp,
+  type SessionListing, type SyncStore, type TraceRecord, type WriteOp,
 } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { mergeTimeline } from '../../core/timeline.js'
@@ -32,7 +32,22 @@ interface SessionData {
   readonly traces: Map<string, TraceRecord>
   /** By trace id, then span id. */
   readonly spans: Map<string, Map<string, Span>>
+  /** Session keys (`sessionKey` writes) by name. */
+  readonly keys: Map<string, string>
 }
+
+/** A session's data as it was, to put back: arrays and maps copied, records shared (they are never changed in place). */
+function copyOf(data: SessionData): SessionData {
+  return {
+    ...data, session: { ...data.session }, ids: data.ids && new Set(data.ids), messages: [...data.messages], toolCalls: [...data.toolCalls],
+    agents: new Map(data.agents), runs: new Map(data.runs), traces: new Map(data.traces),
+    spans: new Map([...data.spans].map(([traceId, spans]) => [traceId, new Map(spans)])), keys: new Map(data.keys),
+  }
+}
+
+const emptyData = (session: MutableSession): SessionData => ({
+  session, lastSeq: 0, lastId: '', ids: undefined, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(), keys: new Map(),
+})
 
 /** A deep, frozen copy of a validated JSON value: stored data cannot change behind the store's back. */
 function frozenCopy<T extends JsonValue>(value: T): T {
@@ -77,6 +92,20 @@ function handOut<T extends Message | ToolCall>(records: T[]): T[] {
     Object.freeze(record)
   }
   return records
+}
+
+/** Stores a message or tool call at `seq`. The op's JSON is the store's to keep (see handOut); the records are frozen when first read. */
+function append(data: SessionData, op: RecordOp, seq: number): void {
+  if (op.type === 'message') {
+    const m = op.record
+    data.messages.push({ id: m.id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: m.metadata, createdAt: m.createdAt, runId: m.runId, toolCalls: m.toolCalls === null ? null : frozenCopy(m.toolCalls as unknown as JsonValue) as unknown as Message['toolCalls'] })
+  } else {
+    const t = op.record
+    data.toolCalls.push({
+      id: t.id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: t.arguments, result: t.result,
+      error: t.error, durationMs: t.durationMs, metadata: t.metadata, createdAt: t.createdAt, runId: t.runId, toolCallId: t.toolCallId,
+    })
+  }
 }
 
 /** Index of the first item with seq > `seq` in a seq-ascending array. */
@@ -136,10 +165,7 @@ class MemoryData {
     const seed = op.session
     let data = this.sessions.get(seed.id)
     if (data === undefined) {
-      data = {
-        session: { id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null },
-        lastSeq: 0, lastId: '', ids: undefined, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
-      }
+      data = emptyData({ id: seed.id, userId: seed.userId, agentId: seed.agentId, name: seed.name, metadata: frozenCopy(seed.metadata), createdAt: seed.at, updatedAt: seed.at, endedAt: null })
       this.sessions.set(seed.id, data)
     } else {
       const s = data.session
@@ -151,9 +177,38 @@ class MemoryData {
     return data
   }
 
+  /**
+   * A batch, atomically: only an edit can fail (`HISTORY_CONFLICT`, before it changes
+   * anything), so a batch of several writes holding one keeps a copy of each session it
+   * touches and puts them back when it fails.
+   */
   write(ops: readonly WriteOp[]): number[] {
+    if (ops.length === 1 || !ops.some((op) => op.type === 'edit')) return this.#writeAll(ops)
+    const before = new Map<string, SessionData | undefined>()
+    for (const op of ops) if (!before.has(op.session.id)) before.set(op.session.id, this.sessions.get(op.session.id))
+    const copies = new Map([...before].map(([id, data]) => [id, data && copyOf(data)]))
+    try {
+      return this.#writeAll(ops)
+    } catch (error) {
+      for (const [id, copy] of copies) {
+        if (copy === undefined) this.sessions.delete(id)
+        else this.sessions.set(id, copy)
+      }
+      throw error
+    }
+  }
+
+  #writeAll(ops: readonly WriteOp[]): number[] {
     const seqs: number[] = []
     for (const op of ops) {
+      if (op.type === 'edit') {
+        seqs.push(this.#edit(op))
+        continue
+      }
+      if (op.type === 'sessionKey') {
+        seqs.push(this.#sessionKey(op))
+        continue
+      }
       const data = this.#session(op)
       if (op.type === 'agentState') {
         seqs.push(0)
@@ -169,26 +224,49 @@ class MemoryData {
         this.#phase(data, op)
         continue
       }
-      const id = op.record.id
-      if (isStored(data, id)) {
+      if (isStored(data, op.record.id)) {
         seqs.push(0) // a retried write: the first one stands
         continue
       }
       const seq = ++data.lastSeq
       seqs.push(seq)
-      // The op's JSON is the store's to keep (see handOut); the records are frozen when first read.
-      if (op.type === 'message') {
-        const m = op.record
-        data.messages.push({ id, sessionId: m.sessionId, seq, role: m.role, content: m.content, metadata: m.metadata, createdAt: m.createdAt, runId: m.runId, toolCalls: m.toolCalls === null ? null : frozenCopy(m.toolCalls as unknown as JsonValue) as unknown as Message['toolCalls'] })
-      } else {
-        const t = op.record
-        data.toolCalls.push({
-          id, sessionId: t.sessionId, seq, toolName: t.toolName, arguments: t.arguments, result: t.result,
-          error: t.error, durationMs: t.durationMs, metadata: t.metadata, createdAt: t.createdAt, runId: t.runId, toolCallId: t.toolCallId,
-        })
-      }
+      append(data, op, seq)
     }
     return seqs
+  }
+
+  /** An edit (`HistoryEdit`): checked before anything changes; appended records take seqs after `lastSeq`, never reused. */
+  #edit(op: Extract<WriteOp, { type: 'edit' }>): number {
+    const { afterSeq, expectLastSeq, append: appended } = op.edit
+    if (expectLastSeq !== undefined) {
+      const existing = this.sessions.get(op.session.id)
+      const last = existing === undefined ? 0 : Math.max(existing.messages.at(-1)?.seq ?? 0, existing.toolCalls.at(-1)?.seq ?? 0)
+      if (last !== (expectLastSeq ?? 0)) throw historyConflict(op.session.id, expectLastSeq, last)
+    }
+    const data = this.#session(op)
+    for (const removed of [...data.messages.splice(upperBound(data.messages, afterSeq)), ...data.toolCalls.splice(upperBound(data.toolCalls, afterSeq))]) {
+      data.ids?.delete(removed.id)
+    }
+    const first = data.lastSeq + 1
+    appended.forEach((record, i) => {
+      if (!isStored(data, record.record.id)) append(data, record, first + i)
+    })
+    data.lastSeq += appended.length
+    return appended.length > 0 ? first : 0
+  }
+
+  /** A session key write: 0, changing nothing, when its `expect` does not hold. */
+  #sessionKey(op: SessionKeyOp): number {
+    const current = this.sessions.get(op.session.id)?.keys.get(op.key) ?? null
+    if (op.expect !== undefined && current !== op.expect) return 0
+    const data = this.#session(op)
+    if (op.value === null) data.keys.delete(op.key)
+    else data.keys.set(op.key, op.value)
+    return 1
+  }
+
+  getSessionKey(sessionId: string, key: string): string | null {
+    return this.sessions.get(sessionId)?.keys.get(key) ?? null
   }
 
   /** Stores a run, trace or span as `Phase` says; what is stored is frozen, so reads hand it out as it is. */
@@ -275,9 +353,7 @@ class MemoryData {
     })
     const messages = fresh(bundle.messages)
     const toolCalls = fresh(bundle.toolCalls)
-    const data: SessionData = existing ?? {
-      session: { ...s, metadata: frozenCopy(s.metadata) }, lastSeq: 0, lastId: '', ids: undefined, messages: [], toolCalls: [], agents: new Map(), runs: new Map(), traces: new Map(), spans: new Map(),
-    }
+    const data: SessionData = existing ?? emptyData({ ...s, metadata: frozenCopy(s.metadata) })
     this.sessions.set(s.id, data)
     const bySeq = (a: { readonly seq: number }, b: { readonly seq: number }): number => a.seq - b.seq
     for (const m of messages) data.messages.push(frozenCopy(m as unknown as JsonValue) as unknown as Message)
@@ -348,6 +424,7 @@ function memoryStore(data: MemoryData): SyncStore {
     searchMessages: (query) => data.search(query),
     pruneSessions: (batch) => data.prune(batch),
     importSession: (bundle) => data.import(bundle),
+    getSessionKey: (id, key) => data.getSessionKey(id, key),
     stats: () => data.stats(),
     info: () => ({ backend: 'memory', schemaVersion: null, settings: {} }),
     close: () => undefined,

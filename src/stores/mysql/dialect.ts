@@ -64,6 +64,7 @@ export function mysqlDialect(prefix: string): Dialect {
     name: 'mysql',
     maxParams: 65_535,
     hasReturning: false,
+    lockingRead: ' FOR UPDATE',
     settings: [
       { name: 'serverVersion', sql: 'SELECT VERSION()' },
     ],

@@ -1,7 +1,7 @@
 import type { Dialect } from '../sql/dialect.js'
 import { createTable } from '../sql/ddl.js'
 import type { Migration } from '../sql/migrate.js'
-import { RUNS, SPANS, TRACES } from '../sql/tables.js'
+import { RUNS, SESSION_KEYS, SPANS, TRACES } from '../sql/tables.js'
 
 // The types of migration 1 (why keys are VARBINARY: see the dialect's COLUMN_TYPES, which new
 // tables are rendered with). Frozen with it: never edit.
@@ -99,5 +99,10 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
     // the existing rows; created only when absent, so the statement may run again.
     version: 3,
     statements: ifAbsent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} ADD FULLTEXT INDEX ${i('messages_search')} (content)`),
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id);
+    // CREATE TABLE IF NOT EXISTS may run again.
+    version: 4,
+    statements: createTable(d, SESSION_KEYS),
   }]
 }

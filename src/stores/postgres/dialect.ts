@@ -82,6 +82,7 @@ export function postgresDialect(schema: string): Dialect {
     name: 'postgres',
     maxParams: 65_535,
     hasReturning: true,
+    lockingRead: ' FOR UPDATE',
     settings: [
       { name: 'serverVersion', sql: 'SHOW server_version' },
       { name: 'synchronousCommit', sql: 'SHOW synchronous_commit' },

@@ -2,7 +2,7 @@ import { createTable } from '../sql/ddl.js'
 import type { Dialect } from '../sql/dialect.js'
 import { migratePlan, type Migration } from '../sql/migrate.js'
 import type { SqlPlan } from '../sql/plans.js'
-import { RUNS, SPANS, TRACES } from '../sql/tables.js'
+import { RUNS, SESSION_KEYS, SPANS, TRACES } from '../sql/tables.js'
 import { quoteIdentifier } from './dialect.js'
 
 /** First key of agentdb's advisory locks ("agdb"); the second is the schema name's hash. */
@@ -64,6 +64,10 @@ export function postgresMigrations(d: Dialect): readonly Migration[] {
     statements: [
       `CREATE INDEX ${i('messages_search')} ON ${t('messages')} USING GIN (to_tsvector('simple'::regconfig, content))`,
     ],
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
+    version: 4,
+    statements: createTable(d, SESSION_KEYS),
   }]
 }
 

@@ -95,6 +95,13 @@ function opArgs(keys: RedisKeys, op: WriteOp): [string, ...string[]] {
     case 'run': return ['r', ...runArgs(keys, op)]
     case 'trace': return ['r', ...traceArgs(keys, op)]
     case 'span': return ['r', ...spanArgs(keys, op)]
+    case 'edit': {
+      const { afterSeq, expectLastSeq, append } = op.edit
+      const expected = expectLastSeq === undefined ? '' : expectLastSeq === null ? 'n' : `v${expectLastSeq}`
+      const records = append.flatMap((a) => (a.type === 'message' ? ['m', a.record.id, messageBody(a.record)] : ['t', a.record.id, toolCallBody(a.record)]))
+      return ['e', String(afterSeq), expected, String(append.length), ...records]
+    }
+    case 'sessionKey': return ['k', op.key, nullable(op.value), op.expect === undefined ? '' : op.expect === null ? 'n' : `v${op.expect}`]
   }
 }
 

@@ -46,6 +46,11 @@ export class RedisKeys {
     return `${this.prefix}t:${sessionId}`
   }
 
+  /** Hash of a session's keys (`setSessionKey`): field the key's name, value its value. */
+  sessionKeys(sessionId: string): string {
+    return `${this.prefix}kv:${sessionId}`
+  }
+
   /** Hash of a session's agent states: field `[name, agentId]` as JSON, value the state's JSON. */
   agentStates(sessionId: string): string {
     return `${this.prefix}a:${sessionId}`

@@ -53,8 +53,14 @@ local function spanKey(sid, traceId, id) return p .. 'p:' .. #sid .. ':' .. #tra
  * count, then names), and the index entries a new record gets (sorted sets, then sets: a
  * count, then key and member pairs). A start creates the hash unless it exists; an end sets
  * its end fields on an existing hash, or creates it like a start (`Phase` in core/store.ts).
- * Returns the seq of each op (0 for the other kinds). Seqs come from HINCRBY on the session
- * hash, so writers in several processes never hand out one seq twice.
+ * For 'e' (an edit): afterSeq, the expected last seq ('' none, 'n' no record, 'v' .. seq),
+ * the count of appended records, then per record its kind ('m' or 't'), id and JSON without
+ * seq. For 'k' (a session key): its name, the value (nullable as above) and the expected
+ * value ('' none, 'n' absent, 'v' .. value). Every edit's expectation is checked before
+ * anything is written: a conflict returns `{'conflict', op number, last seq}`.
+ * Returns the seq of each op (an edit: its first appended seq; a session key: 1 applied, 0
+ * not; 0 for the other kinds). Seqs come from HINCRBY on the session hash, so writers in
+ * several processes never hand out one seq twice, and an edit never reuses one.
  */
 const WRITE_LUA = `
 local created = 0
@@ -120,7 +126,77 @@ local function phased(i)
   end
 end
 
+-- The greatest seq of a session's stored messages and tool calls (0: none).
+local function lastStoredSeq(sid)
+  local last = 0
+  for _, key in ipairs({ p .. 'm:' .. sid, p .. 't:' .. sid }) do
+    local top = redis.call('ZREVRANGE', key, 0, 0, 'WITHSCORES')
+    if top[2] and tonumber(top[2]) > last then last = tonumber(top[2]) end
+  end
+  return last
+end
+
+-- Before anything is written (a script that fails halfway keeps what it wrote): every edit's
+-- expected last seq, against the stored records (the client sends an edit that follows a
+-- write of its session in the batch on its own). Returns {'conflict', op number, last seq}.
+local function checkEdits(j)
+  local n = 0
+  while j <= #ARGV do
+    n = n + 1
+    local i = j + 1
+    j = i + tonumber(ARGV[j])
+    if ARGV[i] == 'e' and ARGV[i + 8] ~= '' then
+      local last = lastStoredSeq(ARGV[i + 1])
+      local expected = 0
+      if ARGV[i + 8] ~= 'n' then expected = tonumber(string.sub(ARGV[i + 8], 2)) end
+      if last ~= expected then return { 'conflict', n, last } end
+    end
+  end
+  return false
+end
+
+-- An edit: removes the records after afterSeq (their ids leave the idempotency set), then
+-- appends its records at seqs after lastSeq, which only grows. Returns the first seq (0: none).
+local function edit(i, sid, sk)
+  local after = '(' .. ARGV[i + 7]
+  local ids = p .. 'k:' .. sid
+  for _, key in ipairs({ p .. 'm:' .. sid, p .. 't:' .. sid }) do
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', key, after, '+inf')) do redis.call('SREM', ids, cjson.decode(member).id) end
+    redis.call('ZREMRANGEBYSCORE', key, after, '+inf')
+  end
+  local count = tonumber(ARGV[i + 9])
+  if count == 0 then return 0 end
+  local first = redis.call('HINCRBY', sk, 'lastSeq', count) - count + 1
+  for x = 0, count - 1 do
+    local b = i + 10 + x * 3
+    local seq = first + x
+    if redis.call('SADD', ids, ARGV[b + 1]) == 1 then
+      redis.call('ZADD', p .. ARGV[b] .. ':' .. sid, seq, '{"seq":' .. seq .. ',' .. string.sub(ARGV[b + 2], 2))
+    end
+  end
+  return first
+end
+
+-- A session key: applied (1) unless its expectation ('' none, 'n' absent, 'v' .. value) does
+-- not hold (0, and nothing is written, the session not even created).
+local function sessionKey(i)
+  local kk = p .. 'kv:' .. ARGV[i + 1]
+  local current = redis.call('HGET', kk, ARGV[i + 7])
+  local expect = ARGV[i + 9]
+  if expect == 'n' then
+    if current then return 0 end
+  elseif expect ~= '' and current ~= string.sub(expect, 2) then
+    return 0
+  end
+  upsertSession(i)
+  local value = opt(ARGV[i + 8])
+  if value then redis.call('HSET', kk, ARGV[i + 7], value) else redis.call('HDEL', kk, ARGV[i + 7]) end
+  return 1
+end
+
 local function writeOps(j)
+local conflict = checkEdits(j)
+if conflict then return conflict end
 local seqs = {}
 local n = 0
 while j <= #ARGV do
@@ -128,8 +204,13 @@ while j <= #ARGV do
   local i = j + 1
   j = i + tonumber(ARGV[j])
   local kind = ARGV[i]
-  local sid, sk = upsertSession(i)
-  if kind == 'r' then
+  local sid, sk
+  if kind ~= 'k' then sid, sk = upsertSession(i) end
+  if kind == 'k' then
+    seqs[n] = sessionKey(i)
+  elseif kind == 'e' then
+    seqs[n] = edit(i, sid, sk)
+  elseif kind == 'r' then
     seqs[n] = 0
     phased(i)
   elseif kind == 'a' then
@@ -276,7 +357,7 @@ return traces
 `)
 
 /**
- * Deletes a session, its records, agent states, runs, traces, spans and index entries,
+ * Deletes a session, its records, agent states, runs, traces, spans, keys and index entries,
  * atomically. ARGV: prefix, session id. Returns 1 when the session existed, else 0.
  */
 export const DELETE_SCRIPT = script('delete', `${KEYS_LUA}
@@ -299,6 +380,6 @@ for _, traceId in ipairs(redis.call('SMEMBERS', p .. 'pt:' .. sid)) do
   for _, span in ipairs(redis.call('ZRANGE', spans, 0, -1)) do redis.call('UNLINK', spanKey(sid, traceId, spanOf(span))) end
   redis.call('UNLINK', spans)
 end
-redis.call('UNLINK', sk, p .. 'm:' .. sid, p .. 't:' .. sid, p .. 'k:' .. sid, p .. 'a:' .. sid, p .. 'rs:' .. sid, p .. 'xs:' .. sid, p .. 'pt:' .. sid)
+redis.call('UNLINK', sk, p .. 'm:' .. sid, p .. 't:' .. sid, p .. 'k:' .. sid, p .. 'a:' .. sid, p .. 'rs:' .. sid, p .. 'xs:' .. sid, p .. 'pt:' .. sid, p .. 'kv:' .. sid)
 return 1
 `)

@@ -1,11 +1,11 @@
 import { decodeCursor, encodeCursor } from '../../core/cursor.js'
-import { StoreError } from '../../core/errors.js'
+import { StoreError, historyConflict } from '../../core/errors.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
   AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
 import { matchScore, rankHits, searchesSession } from '../../core/search.js'
-import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, WriteOp, WriteResult } from '../../core/store.js'
+import { takesSeq, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type Store, type WriteOp, type WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
 import { encodeOp, importArgs, toAgentStates, toFields, toMessages, toRun, toSession, toToolCalls, toTrace } from './codec.js'
 import type { RedisConnection } from './driver.js'
@@ -22,6 +22,22 @@ export const SEARCH_SCAN_LIMIT = 200_000
 
 /** Sessions read per round trip by the scans (search, prune, stats). */
 const SCAN_CHUNK = 100
+
+/**
+ * Whether an edit with an expected last seq follows another write of its session in the
+ * batch: the write script checks every expectation before it writes anything (a Lua script
+ * that fails halfway keeps what it wrote), against the stored records, which such an edit
+ * would not see as the earlier write leaves them.
+ */
+function editFollowsItsSession(ops: readonly WriteOp[]): boolean {
+  if (ops.length < 2) return false
+  const written = new Set<string>()
+  for (const op of ops) {
+    if (op.type === 'edit' && op.edit.expectLastSeq !== undefined && written.has(op.session.id)) return true
+    if (takesSeq(op) || op.type === 'edit') written.add(op.session.id)
+  }
+  return false
+}
 
 /** The session id of a listing member (`<createdAt>\0<id>`). */
 const memberSession = (member: string): string => member.slice(member.indexOf('\u0000') + 1)
@@ -66,7 +82,15 @@ export class RedisStore implements Store {
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const connection = this.#connection
     if (ops.length === 0) return []
+    if (editFollowsItsSession(ops)) {
+      // the queue then writes each op of the batch alone (core/write-queue.ts); never a single op
+      throw new StoreError('STORE_FAILED', 'an edit with expectLastSeq that follows a write of its session in one batch is written on its own on Redis; write the batch one op at a time')
+    }
     const reply = await connection.script(WRITE_SCRIPT, [this.#keys.prefix, ...ops.flatMap((op) => encodeOp(this.#keys, op))])
+    if (Array.isArray(reply) && reply[0] === 'conflict') {
+      const op = ops[Number(reply[1]) - 1]
+      if (op?.type === 'edit') throw historyConflict(op.session.id, op.edit.expectLastSeq ?? null, Number(reply[2]))
+    }
     if (!Array.isArray(reply) || reply.length !== ops.length || !reply.every((seq): seq is number => typeof seq === 'number')) {
       throw new StoreError('STORE_FAILED', `${this.#where} answered a write with an unexpected reply`)
     }
@@ -194,6 +218,11 @@ export class RedisStore implements Store {
     if (added === undefined || !Number.isInteger(added)) throw new StoreError('STORE_FAILED', `${this.#where} answered an import with an unexpected reply`)
     const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
     return { added, skipped: total - added }
+  }
+
+  async getSessionKey(sessionId: string, key: string): Promise<string | null> {
+    const reply = await this.#connection.command('HGET', this.#keys.sessionKeys(sessionId), key)
+    return reply === null ? null : String(reply)
   }
 
   /** Counts by scanning every session's keys (a round trip per chunk of sessions). */

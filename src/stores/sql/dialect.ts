@@ -60,6 +60,12 @@ export interface Dialect {
   readonly maxParams: number
   /** Whether `UPDATE`/`INSERT … ON CONFLICT` can `RETURNING` rows. */
   readonly hasReturning: boolean
+  /**
+   * What ends a `SELECT` that locks the rows it reads until the transaction ends and reads
+   * their latest committed version (` FOR UPDATE`); empty where a write transaction already
+   * holds the database's one write lock (SQLite's `BEGIN IMMEDIATE`).
+   */
+  readonly lockingRead: string
   readonly ddl: DdlDialect
   /** Settings `info()` reads back from the connection: each statement answers one row, the value first. */
   readonly settings: readonly SettingQuery[]

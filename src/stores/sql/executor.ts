@@ -7,6 +7,7 @@ import {
   deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getRunsPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
   getTracesPlan, importPlan, listSessionsPlan, prunePlan, searchPlan, statsPlan, writePlan, type SqlPlan, type SqlResult,
 } from './plans.js'
+import { getSessionKeyPlan } from './history-plans.js'
 import type { SqlStep } from './statements.js'
 
 /** Runs plans on a synchronous driver; `transactional` plans in one transaction. */
@@ -79,6 +80,7 @@ class SyncSqlStore implements SyncStore {
   searchMessages(query: SearchListing): readonly SearchHit[] { return this.#exec.run(searchPlan(this.#d, query), false) }
   pruneSessions(batch: PruneBatch): readonly Session[] { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
   importSession(bundle: SessionBundle): ImportOutcome { return this.#exec.run(importPlan(this.#d, bundle), true) }
+  getSessionKey(id: string, key: string): string | null { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
   stats(): StoreStats { return this.#exec.run(statsPlan(this.#d), false) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
@@ -113,6 +115,7 @@ class AsyncSqlStore implements Store {
   searchMessages(query: SearchListing): Promise<readonly SearchHit[]> { return this.#exec.run(searchPlan(this.#d, query), false) }
   pruneSessions(batch: PruneBatch): Promise<readonly Session[]> { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
   importSession(bundle: SessionBundle): Promise<ImportOutcome> { return this.#exec.run(importPlan(this.#d, bundle), true) }
+  getSessionKey(id: string, key: string): Promise<string | null> { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
   stats(): Promise<StoreStats> { return this.#exec.run(statsPlan(this.#d), false) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }

@@ -14,6 +14,7 @@ import {
   agentStateParams, messageParams, wholeSessionParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
   toTrace, toolCallParams, traceParams, type Row,
 } from './rows.js'
+import { editSteps, sessionKeySteps } from './history-plans.js'
 import * as sql from './statements.js'
 import { MESSAGES, RUNS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
 
@@ -43,12 +44,19 @@ export interface SessionWork {
   seqs: number
 }
 
-/** Merges the seeds of one session's writes: later non-null identifying fields fill earlier nulls. */
+/** How many seqs an op takes: one per message or tool call, one per record an edit appends. */
+const seqCount = (op: WriteOp): number => (takesSeq(op) ? 1 : op.type === 'edit' ? op.edit.append.length : 0)
+
+/**
+ * Merges the seeds of one session's writes: later non-null identifying fields fill earlier
+ * nulls. A `sessionKey` write is left out: it writes its session only when applied (`sessionKeySteps`).
+ */
 export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWork> {
   const sessions = new Map<string, SessionWork>()
   for (const op of ops) {
+    if (op.type === 'sessionKey') continue
     const work = sessions.get(op.session.id)
-    const seqs = takesSeq(op) ? 1 : 0
+    const seqs = seqCount(op)
     if (work === undefined) {
       sessions.set(op.session.id, { seed: op.session, seqs })
     } else {
@@ -62,9 +70,11 @@ export function collectSessions(ops: readonly WriteOp[]): Map<string, SessionWor
   return sessions
 }
 
-/** A run, trace or span start or end as its statement (`Phase` in core/store.ts). */
-/** The statements of a write that takes no seq: an agent's start or end, a run, trace or span. */
-export function* seqlessSteps(d: Dialect, op: Exclude<WriteOp, { type: 'message' | 'toolCall' }>): Generator<sql.SqlStep, void, SqlResult> {
+/** A write that takes no seq: an agent's start or end, a run, trace or span. */
+export type SeqlessOp = Extract<WriteOp, { type: 'agentState' | 'run' | 'trace' | 'span' }>
+
+/** The statements of a write that takes no seq (`SeqlessOp`). */
+export function* seqlessSteps(d: Dialect, op: SeqlessOp): Generator<sql.SqlStep, void, SqlResult> {
   if (op.type !== 'agentState') {
     yield phasedStep(d, op)
     return
@@ -83,8 +93,9 @@ function phasedStep(d: Dialect, op: Extract<WriteOp, { type: 'run' | 'trace' | '
 /**
  * One batch of writes. Sessions are upserted in id order (so concurrent writers lock rows
  * in the same order and cannot deadlock), reserving each session's seqs in the same
- * statement; agent states, runs, traces and spans follow in batch order (a start before its
- * end); then messages and tool calls go in as multi-row inserts that skip known ids.
+ * statement; agent states, runs, traces, spans and session keys follow in batch order (a
+ * start before its end); messages and tool calls go in as multi-row inserts that skip known
+ * ids, at the end or before an edit, which sees the batch's earlier writes.
  */
 export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteResult> {
   const sessions = collectSessions(ops)
@@ -103,22 +114,37 @@ export function* writePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteRe
   for (const [id, work] of sessions) nextSeq.set(id, lastSeq.get(id)! - work.seqs + 1)
 
   const seqs: number[] = []
-  const messages: unknown[][] = []
-  const toolCalls: unknown[][] = []
+  let messages: unknown[][] = []
+  let toolCalls: unknown[][] = []
+  const flush = function* (): Generator<sql.SqlStep, void, SqlResult> {
+    yield* insertChunked(d, sql.insertMessages, MESSAGES.columns.length, messages)
+    yield* insertChunked(d, sql.insertToolCalls, TOOL_CALLS.columns.length, toolCalls)
+    messages = []
+    toolCalls = []
+  }
   for (const op of ops) {
-    if (!takesSeq(op)) {
+    if (op.type === 'edit') {
+      yield* flush()
+      const first = nextSeq.get(op.session.id)!
+      nextSeq.set(op.session.id, first + op.edit.append.length)
+      seqs.push(op.edit.append.length > 0 ? first : 0)
+      const appended = yield* editSteps(d, op, first)
+      messages.push(...appended.messages)
+      toolCalls.push(...appended.toolCalls)
+    } else if (op.type === 'sessionKey') {
+      seqs.push(yield* sessionKeySteps(d, op))
+    } else if (!takesSeq(op)) {
       seqs.push(0)
       yield* seqlessSteps(d, op)
-      continue
+    } else {
+      const seq = nextSeq.get(op.session.id)!
+      nextSeq.set(op.session.id, seq + 1)
+      seqs.push(seq)
+      if (op.type === 'message') messages.push(messageParams(d, op.record, seq))
+      else toolCalls.push(toolCallParams(d, op.record, seq))
     }
-    const seq = nextSeq.get(op.session.id)!
-    nextSeq.set(op.session.id, seq + 1)
-    seqs.push(seq)
-    if (op.type === 'message') messages.push(messageParams(d, op.record, seq))
-    else toolCalls.push(toolCallParams(d, op.record, seq))
   }
-  yield* insertChunked(d, sql.insertMessages, MESSAGES.columns.length, messages)
-  yield* insertChunked(d, sql.insertToolCalls, TOOL_CALLS.columns.length, toolCalls)
+  yield* flush()
   return seqs
 }
 
@@ -215,7 +241,7 @@ export function* getTracesPlan(d: Dialect, query: TraceQuery): SqlPlan<Trace[]> 
   return traces.map((trace) => ({ ...trace, spans: spans.get(trace.sessionId)?.get(trace.id) ?? [] }))
 }
 
-const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states', 'runs', 'traces', 'spans']
+const CHILD_TABLES: readonly TableName[] = ['messages', 'tool_calls', 'agent_states', 'runs', 'traces', 'spans', 'session_keys']
 
 export function* deleteSessionPlan(d: Dialect, sessionId: string): SqlPlan<boolean> {
   for (const table of CHILD_TABLES) yield { sql: sql.deleteBySession(d, table), params: [d.toText(sessionId)], deferrable: true }

@@ -1,10 +1,10 @@
 import type {
   AgentState, AgentStatus, JsonObject, JsonValue, Message, Role, Run, RunStatus, Session, Span, SpanStatus, ToolCall,
 } from '../../core/records.js'
-import type { NewMessage, NewToolCall, SessionSeed, TraceRecord } from '../../core/store.js'
+import type { NewMessage, NewToolCall, SessionKeyRecord, SessionSeed, TraceRecord } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import type { ColumnName, FieldsOf, TableDescription } from './schema.js'
-import type { AGENT_STATES, MESSAGES, RUNS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
+import type { AGENT_STATES, MESSAGES, RUNS, SESSION_KEYS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
 
 /*
  * Rows ↔ records, the one place where snake_case columns meet camelCase fields. Each mapping is
@@ -40,6 +40,7 @@ export type TablesMatchRecords = [
   Assert<Same<FieldsOf<typeof RUNS>, Run>>,
   Assert<Same<FieldsOf<typeof TRACES>, TraceRecord>>,
   Assert<Same<FieldsOf<typeof SPANS>, Span>>,
+  Assert<Same<FieldsOf<typeof SESSION_KEYS>, SessionKeyRecord>>,
 ]
 
 const optionalText = (d: Dialect, value: unknown): string | null => (value === null || value === undefined ? null : d.fromText(value))
@@ -155,6 +156,16 @@ export function toSpan(d: Dialect, selected: Row): Span {
   }
 }
 
+export function toSessionKey(d: Dialect, selected: Row): SessionKeyRecord {
+  const row = selected as RowOf<typeof SESSION_KEYS>
+  return {
+    sessionId: d.fromText(row.session_id),
+    name: d.fromText(row.name),
+    value: d.fromText(row.value),
+    updatedAt: d.fromTime(row.updated_at),
+  }
+}
+
 const textOrNull = (d: Dialect, value: string | null): unknown => (value === null ? null : d.toText(value))
 const timeOrNull = (d: Dialect, value: string | null): unknown => (value === null ? null : d.toTime(value))
 
@@ -193,4 +204,8 @@ export function spanParams(d: Dialect, s: Span): ParamsOf<typeof SPANS> {
     d.toText(s.id), d.toText(s.traceId), d.toText(s.sessionId), textOrNull(d, s.parentSpanId), d.toText(s.name), d.toText(s.kind), s.status,
     d.toJson(s.attributes), textOrNull(d, s.error), d.toTime(s.startedAt), timeOrNull(d, s.endedAt),
   ]
+}
+
+export function sessionKeyParams(d: Dialect, k: SessionKeyRecord): ParamsOf<typeof SESSION_KEYS> {
+  return [d.toText(k.sessionId), d.toText(k.name), d.toText(k.value), d.toTime(k.updatedAt)]
 }

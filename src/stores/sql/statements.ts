@@ -1,6 +1,6 @@
 import type { Assignments, Dialect, TableName } from './dialect.js'
 import { columnList } from './schema.js'
-import { AGENT_STATES, MESSAGES, RUNS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
+import { AGENT_STATES, MESSAGES, RUNS, SESSION_KEYS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
 
 /** A statement with its bind values. */
 export interface SqlStep {
@@ -259,3 +259,29 @@ export function selectStats(d: Dialect): string {
     `${count('agent_states')} AS agent_states, ${count('runs')} AS runs, ${count('traces')} AS traces, ${count('spans')} AS spans, ` +
     `(SELECT MIN(created_at) FROM ${d.table('sessions')}) AS oldest, (SELECT MAX(updated_at) FROM ${d.table('sessions')}) AS newest`
 }
+
+/** The greatest seq of a session's stored messages (`m`) and tool calls (`t`), null where it has none; bind the session id twice. */
+export const selectLastSeqs = (d: Dialect): string =>
+  `SELECT (SELECT MAX(seq) FROM ${d.table('messages')} WHERE session_id = ${d.placeholder(1)}) AS m, ` +
+  `(SELECT MAX(seq) FROM ${d.table('tool_calls')} WHERE session_id = ${d.placeholder(2)}) AS t`
+
+/** Removes a session's messages or tool calls after a seq (an edit of its tail). */
+export const deleteAfterSeq = (d: Dialect, table: 'messages' | 'tool_calls'): string =>
+  `DELETE FROM ${d.table(table)} WHERE session_id = ${d.placeholder(1)} AND seq > ${d.placeholder(2)}`
+
+/** Whether a session exists, locking its row until the transaction ends (see `Dialect.lockingRead`). */
+export const lockSession = (d: Dialect): string =>
+  `SELECT id FROM ${d.table('sessions')} WHERE id = ${d.placeholder(1)}${d.lockingRead}`
+
+/** The value of one session key; `locking` also locks the row (see `Dialect.lockingRead`). */
+export const selectSessionKey = (d: Dialect, locking: boolean): string =>
+  `SELECT value FROM ${d.table('session_keys')} WHERE session_id = ${d.placeholder(1)} AND name = ${d.placeholder(2)}${locking ? d.lockingRead : ''}`
+
+/** Sets one session key, whether it is stored or not. */
+export const upsertSessionKey = (d: Dialect): string =>
+  cached(d, 'upsertSessionKey', 1, () => d.upsert(SESSION_KEYS, `VALUES ${valuesList(d, SESSION_KEYS.columns.length, 1)}`, (_, inc) =>
+    `value = ${inc('value')}, updated_at = ${inc('updated_at')}`))
+
+/** Clears one session key. */
+export const deleteSessionKey = (d: Dialect): string =>
+  `DELETE FROM ${d.table('session_keys')} WHERE session_id = ${d.placeholder(1)} AND name = ${d.placeholder(2)}`

@@ -148,8 +148,24 @@ export const SPANS = defineTable({
   indexes: [{ name: 'spans_session_trace', columns: ['session_id', 'trace_id', 'started_at', 'id'], unique: false }],
 })
 
+/**
+ * Small string values a session keeps under a name (migration 4), set and compare-and-set by
+ * `setSessionKey` (an AI SDK chat's active stream id); deleted with the session.
+ */
+export const SESSION_KEYS = defineTable({
+  name: 'session_keys',
+  columns: [
+    { name: 'session_id', type: 'key' },
+    { name: 'name', type: 'key' },
+    { name: 'value', type: 'text' },
+    { name: 'updated_at', type: 'timestamp' },
+  ],
+  primaryKey: ['session_id', 'name'],
+  indexes: [],
+})
+
 /** Every described table, in creation order. */
-export const TABLES = [SESSIONS, MESSAGES, TOOL_CALLS, AGENT_STATES, RUNS, TRACES, SPANS] as const
+export const TABLES = [SESSIONS, MESSAGES, TOOL_CALLS, AGENT_STATES, RUNS, TRACES, SPANS, SESSION_KEYS] as const
 
 /** The name of a described table. */
 export type RecordTableName = (typeof TABLES)[number]['name']

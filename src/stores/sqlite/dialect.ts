@@ -13,6 +13,7 @@ export function sqliteDialect(prefix: string): Dialect {
     name: 'sqlite',
     maxParams: 32_766,
     hasReturning: true,
+    lockingRead: '',
     settings: [
       { name: 'journalMode', sql: 'PRAGMA journal_mode' },
       { name: 'synchronous', sql: 'PRAGMA synchronous', read: (raw) => SYNCHRONOUS[Number(raw)] ?? String(raw) },

@@ -1,7 +1,7 @@
 import type { Dialect } from '../sql/dialect.js'
 import { createTable } from '../sql/ddl.js'
 import type { Migration } from '../sql/migrate.js'
-import { RUNS, SPANS, TRACES } from '../sql/tables.js'
+import { RUNS, SESSION_KEYS, SPANS, TRACES } from '../sql/tables.js'
 
 /**
  * SQLite schema, oldest first. Add a migration; never edit one that has shipped
@@ -62,5 +62,9 @@ export function sqliteMigrations(d: Dialect): readonly Migration[] {
         INSERT INTO ${t('messages_search')} (rowid, content) VALUES (new.rowid, new.content); END`,
       `INSERT INTO ${t('messages_search')} (${t('messages_search')}) VALUES ('rebuild')`,
     ],
+  }, {
+    // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
+    version: 4,
+    statements: createTable(d, SESSION_KEYS),
   }]
 }

@@ -1,6 +1,7 @@
 import { takesSeq, type WriteOp, type WriteResult } from '../../core/store.js'
 import type { Dialect } from '../sql/dialect.js'
 import type { WriteChoice } from '../sql/executor.js'
+import { editSteps, sessionKeySteps } from '../sql/history-plans.js'
 import { collectSessions, seqlessSteps, type SessionWork, type SqlPlan, type SqlResult } from '../sql/plans.js'
 import { messageParams, sessionParams, toolCallParams } from '../sql/rows.js'
 import * as sql from '../sql/statements.js'
@@ -88,7 +89,8 @@ const fillsNull = (found: Found, work: SessionWork): boolean =>
  * reserved by an upsert per write, the seqs are counted here, and each session row is written
  * once: inserted when new, else its `last_seq` and `updated_at` set (and null identifying
  * fields filled, only when the batch brings one). Messages and tool calls go in as one
- * prepared single-row INSERT each, skipping known ids. Semantics are the shared `writePlan`'s:
+ * prepared single-row INSERT each, skipping known ids, in batch order (an edit sees the
+ * batch's earlier writes and its appended records follow its removal). Semantics are the shared `writePlan`'s:
  * seqs in batch order, idempotent by id, the session's `updated_at` the batch's first write time.
  */
 export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<WriteResult> {
@@ -115,16 +117,25 @@ export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[]): SqlPlan<W
   }
   const seqs: number[] = []
   for (const op of ops) {
-    if (!takesSeq(op)) {
+    if (op.type === 'edit') {
+      const first = nextSeq.get(op.session.id)!
+      nextSeq.set(op.session.id, first + op.edit.append.length)
+      seqs.push(op.edit.append.length > 0 ? first : 0)
+      const appended = yield* editSteps(d, op, first)
+      for (const params of appended.messages) yield { sql: t.insertMessage, params, deferrable: true }
+      for (const params of appended.toolCalls) yield { sql: t.insertToolCall, params, deferrable: true }
+    } else if (op.type === 'sessionKey') {
+      seqs.push(yield* sessionKeySteps(d, op))
+    } else if (!takesSeq(op)) {
       seqs.push(0)
       yield* seqlessSteps(d, op)
-      continue
+    } else {
+      const seq = nextSeq.get(op.session.id)!
+      nextSeq.set(op.session.id, seq + 1)
+      seqs.push(seq)
+      if (op.type === 'message') yield { sql: t.insertMessage, params: messageParams(d, op.record, seq), deferrable: true }
+      else yield { sql: t.insertToolCall, params: toolCallParams(d, op.record, seq), deferrable: true }
     }
-    const seq = nextSeq.get(op.session.id)!
-    nextSeq.set(op.session.id, seq + 1)
-    seqs.push(seq)
-    if (op.type === 'message') yield { sql: t.insertMessage, params: messageParams(d, op.record, seq), deferrable: true }
-    else yield { sql: t.insertToolCall, params: toolCallParams(d, op.record, seq), deferrable: true }
   }
   return seqs
 }
