@@ -2,3 +2,4 @@ export { storeConformance, type ConformanceTarget, type TestApi } from './confor
 export { openaiAgentsConformance } from './adapters/openai-agents.js'
 export { praisonaiConformance } from './adapters/praisonai.js'
 export { aiSdkConformance } from './adapters/ai-sdk.js'
+export { adapterConformance } from './adapter-conformance.js'
