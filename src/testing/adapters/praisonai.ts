@@ -284,6 +284,28 @@ export function praisonaiConformance(test: TestApi, target: ConformanceTarget): 
       await expectError(() => adapter.createSpan({ ...root, id: uid('sp'), traceId: uid('tr-none') }), ValidationError, 'FIELD_INVALID')
     })
 
+    it('reads what agentdb\'s own hooks wrote (its Agent): tool turns, results, runs and their tool calls', async () => {
+      const { db, adapter } = await fresh()
+      const s = uid('pi-native')
+      await db.aonRunStart(s, 'native-run', 'Weather?')
+      await db.aonUserMessage({ sessionId: s, content: 'Weather?', runId: 'native-run' })
+      await db.aonAgentMessage({ sessionId: s, content: '', runId: 'native-run', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }] })
+      await db.aonToolCall({ sessionId: s, toolName: 'get_weather', arguments: { city: 'Oslo' }, result: { tempC: 3 }, toolCallId: 'call_1', runId: 'native-run', durationMs: 12 })
+      await db.aonToolCall(s, 'untracked', { x: 1 }, 'no call id') // the seed's form: no provider id, not a chat message
+      await db.aonAgentMessage({ sessionId: s, content: 'Cold: 3°C.', runId: 'native-run' })
+      await db.aonRunEnd(s, 'native-run', 'Cold: 3°C.', 'completed', { promptTokens: 5, completionTokens: 2, totalTokens: 7 })
+      const messages = await adapter.getMessages(s)
+      assert.deepEqual(messages.map((m) => [m.role, m.content, m.toolCallId ?? null, m.runId ?? null]), [
+        ['user', 'Weather?', null, 'native-run'], ['assistant', null, null, 'native-run'], ['tool', '{"tempC":3}', 'call_1', 'native-run'], ['assistant', 'Cold: 3°C.', null, 'native-run'],
+      ])
+      assert.deepEqual(messages[1]?.toolCalls, [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }])
+      assert.equal(messages[2]?.name, 'get_weather')
+      const run = await adapter.getRun('native-run')
+      assert.deepEqual([run?.status, run?.tokenUsage], ['completed', { promptTokens: 5, completionTokens: 2, totalTokens: 7 }])
+      const calls = await adapter.getToolCalls('native-run')
+      assert.deepEqual(calls.map((c) => [c.name, c.arguments, c.result, c.status, (c.completedAt ?? 0) - c.startedAt]), [['get_weather', '{"city":"Oslo"}', '{"tempC":3}', 'completed', 12]])
+    })
+
     it('refuses bad input with ValidationError and writes nothing', async () => {
       const { db, adapter } = await fresh()
       const s = uid('pi-bad')
