@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/no-adapters.js', import.meta.url))
 const ENTRY = new URL('../../src/index.js', import.meta.url).href
-const ADAPTERS = ['praisonai']
+const ADAPTERS = ['praisonai', 'openai-agents', 'ai-sdk']
 
 describe('adapters load only from their subpath', () => {
   for (const adapter of ADAPTERS) {
