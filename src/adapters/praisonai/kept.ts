@@ -50,7 +50,7 @@ export async function createKept<T>(db: PraisonAIDB, sessionId: string, kind: Ke
  * Updates a record: merges `updates` (fields given as undefined are left alone; the id fields
  * may not change) into the current record, checks the result, stores it with a compare-and-set
  * (a concurrent update is merged again, never lost), then updates the projection. A record
- * that is neither kept nor derivable (`current` gives undefined) is not updated.
+ * that is neither kept nor derivable (`derive` gives undefined) is not updated.
  */
 export async function updateKept<T extends object>(
   db: PraisonAIDB, sessionId: string, kind: KeptKind, id: string, updates: unknown,

@@ -34,7 +34,7 @@ export async function saveMessage(db: PraisonAIDB, value: unknown): Promise<void
   const text = (content ?? '') as string
   if (role === 'tool') {
     await db.aonToolCall({
-      sessionId, id, runId, toolName: name ?? 'tool', arguments: {}, result: content, toolCallId: toolCallId ?? null,
+      sessionId, id, runId, toolName: name || 'tool', arguments: {}, result: content, toolCallId: toolCallId ?? null,
       metadata: withMark(metadata, { kind: 'message', createdAt, contentNull, name }),
     })
     return
