@@ -100,7 +100,7 @@ for (const target of targets) {
     it('reports the schema and settings; deletes a session; errors are one line and exit non-zero', () => {
       const status = cli(['--db', target.url, 'migrate', '--status'])
       assert.equal(status.status, 0, status.stderr)
-      assert.match(status.stdout, /schema version 3/)
+      assert.match(status.stdout, /schema version 4/)
       const deleted = cli(['--db', target.url, 'delete', 'cli-b'])
       assert.equal(deleted.status, 0)
       const again = cli(['--db', target.url, 'delete', 'cli-b'])

@@ -20,7 +20,7 @@ describe('MySQL store', () => {
     }
     const tables = await queryRows('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [database])
     assert.deepEqual(tables.map((r) => r['t']), [
-      'agentdb_agent_states', 'agentdb_messages', 'agentdb_runs', 'agentdb_schema_version', 'agentdb_session_keys', 'agentdb_sessions', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
+      'agentdb_agent_states', 'agentdb_messages', 'agentdb_runs', 'agentdb_schema_version', 'agentdb_sessions', 'agentdb_session_keys', 'agentdb_spans', 'agentdb_tool_calls', 'agentdb_traces',
     ])
     const indexes = await queryRows(
       `SELECT TABLE_NAME AS t, INDEX_NAME AS i, NON_UNIQUE AS nu, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols
