@@ -263,6 +263,35 @@ export function openaiAgentsConformance(test: TestApi, target: ConformanceTarget
       assert.deepStrictEqual(await session.getItems(), [user('a'), answer('msg_s2', 'c')])
     })
 
+    it('a transaction whose operation id could not be recorded is recognised when replayed (no second apply)', async () => {
+      const db = await fresh()
+      const sessionId = uid('oa-tx-lost')
+      const session = new AgentDBSession({ db, sessionId })
+      await session.addItems([user('q'), call('call_l')])
+      const original = db.setSessionKey.bind(db)
+      let failed = 0
+      // the edit commits, then recording the operation id fails (as a process stopping in between would leave it)
+      Object.defineProperty(db, 'setSessionKey', {
+        configurable: true,
+        value: (...args: Parameters<PraisonAIDB['setSessionKey']>) => {
+          if (args[1].startsWith('openai-agents:op:')) {
+            failed += 1
+            return Promise.reject(new Error('injected: the operation id was not recorded'))
+          }
+          return original(...args)
+        },
+      })
+      const replace = { type: 'replace_suffix' as const, expectedSuffix: [call('call_l')], replacement: [call('call_l', 'lookup'), result('call_l', 'ok', 'lookup')] }
+      await assert.rejects(session.applyHistoryTransaction({ operationId: 'op-lost', transaction: replace }), /injected/)
+      assert.equal(failed, 1, 'the fault was injected')
+      const applied = [user('q'), call('call_l', 'lookup'), result('call_l', 'ok', 'lookup')]
+      assert.deepStrictEqual(await session.getItems(), applied)
+      Object.defineProperty(db, 'setSessionKey', { configurable: true, value: original })
+      await expectError(() => session.applyHistoryTransaction({ operationId: 'op-lost', transaction: { ...replace, replacement: [user('x')] } }), ValidationError, 'OPERATION_REUSED')
+      await session.applyHistoryTransaction({ operationId: 'op-lost', transaction: structuredClone(replace) })
+      assert.deepStrictEqual(await session.getItems(), applied, 'the replay changed nothing')
+    })
+
     it('after clearSession an operation id may be used again', async () => {
       const db = await fresh()
       const sessionId = uid('oa-tx-clear')
