@@ -120,6 +120,14 @@ export function historyConformance({ it, caps, fresh }: HistorySuite): void {
     assert.deepEqual(shape(await db.getTimeline(s)), ['1:s1', '3:s2 edited', '4:s3'])
     assert.deepEqual(shape(await db.getTimeline(t)), ['1:t1', '2:t2'])
     for (const o of others) assert.deepEqual(shape(await db.getTimeline(o)), ['1:before', '2:after'])
+
+    // an edit that expects what was stored before a write fired just ahead of it is stale
+    const ahead = db.aonUserMessage(t, 't3')
+    const late = db.editHistory(t, { afterSeq: 0, expectLastSeq: 2, append: [] })
+    const [wrote, refused] = await Promise.allSettled([ahead, late])
+    assert.equal(wrote.status, 'fulfilled')
+    assert.ok(refused.status === 'rejected' && refused.reason instanceof StoreError && (refused.reason as StoreError).code === 'HISTORY_CONFLICT')
+    assert.deepEqual(shape(await db.getTimeline(t)), ['1:t1', '2:t2', '3:t3'])
   })
 
   it('appends an id it just removed, and leaves an id the session still holds as it is', async () => {
