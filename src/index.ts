@@ -17,7 +17,7 @@ export {
   AgentDBError, ConfigError, StoreError, StoreUnavailableError, ValidationError, type ErrorCode,
 } from './core/errors.js'
 export type {
-  AgentState, AgentStatus, AssistantToolCall, ChatHistoryQuery, ChatMessage, ChatToolCall, HistoryQuery, Run, RunQuery, RunStatus, Span, SpanStatus, Trace, TraceQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
+  AgentState, AgentStatus, AssistantToolCall, SessionKey, ChatHistoryQuery, ChatMessage, ChatToolCall, HistoryQuery, Run, RunQuery, RunStatus, Span, SpanStatus, Trace, TraceQuery, JsonObject, JsonValue, ListSessionsQuery, Message, Page, Role, Session, SettingValue, StoreInfo,
   TimelineItem, ToolCall, SearchQuery, SearchHit, PruneQuery, PruneResult, ExportQuery, ExportRecord, ImportResult, StoreStats,
 } from './core/records.js'
 export type { Capabilities, HistoryEdit, ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing } from './core/store.js'

@@ -36,5 +36,6 @@ export function markdown(record: ExportRecord): string {
     }
     case 'trace': return `- trace ${record.name} (${record.id}): ${record.status}\n`
     case 'span': return `  - span ${record.name} [${record.spanKind}]: ${record.status}\n`
+    case 'sessionKey': return `- key ${record.name} = ${JSON.stringify(record.value)} (set ${shortTime(record.updatedAt)})\n`
   }
 }

@@ -34,7 +34,7 @@ export async function readBundle(store: Store, id: string): Promise<SessionBundl
   const session = await store.getSession(id)
   if (session === null) return null
   const { messages, toolCalls } = split(await store.getTimeline(id, {}))
-  return toBundle(session, messages, toolCalls, await store.getAgentStates(id), await store.getRuns(id, {}), await store.getTraces({ sessionId: id }))
+  return toBundle(session, messages, toolCalls, await store.getAgentStates(id), await store.getRuns(id, {}), await store.getTraces({ sessionId: id }), await store.getSessionKeys(id))
 }
 
 /** `readBundle` on the synchronous surface. */
@@ -42,5 +42,5 @@ export function readBundleSync(store: SyncStore, id: string): SessionBundle | nu
   const session = store.getSession(id)
   if (session === null) return null
   const { messages, toolCalls } = split(store.getTimeline(id, {}))
-  return toBundle(session, messages, toolCalls, store.getAgentStates(id), store.getRuns(id, {}), store.getTraces({ sessionId: id }))
+  return toBundle(session, messages, toolCalls, store.getAgentStates(id), store.getRuns(id, {}), store.getTraces({ sessionId: id }), store.getSessionKeys(id))
 }

@@ -73,6 +73,14 @@ export interface AgentState {
   readonly metadata: JsonObject
 }
 
+/** A small value a session keeps under a name (`setSessionKey`): an AI SDK chat's active stream id, say. */
+export interface SessionKey {
+  readonly sessionId: string
+  readonly name: string
+  readonly value: string
+  readonly updatedAt: string
+}
+
 /** An entry of a session's timeline: a message or a tool call, in `seq` order. */
 export type TimelineItem =
   | { readonly kind: 'message'; readonly seq: number; readonly message: Message }
@@ -254,6 +262,7 @@ export type ExportRecord =
   | ({ readonly kind: 'trace' } & Omit<Trace, 'spans'>)
   /** A span's own `kind` (`llm`, `tool`, …) goes as `spanKind`: `kind` names the record. */
   | ({ readonly kind: 'span'; readonly spanKind: string } & Omit<Span, 'kind'>)
+  | ({ readonly kind: 'sessionKey' } & SessionKey)
 
 /** What `importRecords` did: sessions seen, and records added (a record already stored is not). */
 export interface ImportResult {

@@ -29,10 +29,11 @@ function splitAsync(conversation: Store, state: Store): Store {
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
     getSessionKey: (id, key) => conversation.getSessionKey(id, key),
+    getSessionKeys: (id) => conversation.getSessionKeys(id),
     stats: () => conversation.stats(),
     async importSession(bundle) {
       const outcome = await conversation.importSession(bundle)
-      if (bundle.agentStates.length > 0) await state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      if (bundle.agentStates.length > 0) await state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [], sessionKeys: [] })
       return outcome
     },
     async pruneSessions(batch) {
@@ -72,10 +73,11 @@ function splitSync(conversation: SyncStore, state: SyncStore): SyncStore {
     getAgentStates: (id) => state.getAgentStates(id),
     searchMessages: (query) => conversation.searchMessages(query),
     getSessionKey: (id, key) => conversation.getSessionKey(id, key),
+    getSessionKeys: (id) => conversation.getSessionKeys(id),
     stats: () => conversation.stats(),
     importSession(bundle) {
       const outcome = conversation.importSession(bundle)
-      if (bundle.agentStates.length > 0) state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [] })
+      if (bundle.agentStates.length > 0) state.importSession({ ...bundle, messages: [], toolCalls: [], runs: [], traces: [], spans: [], sessionKeys: [] })
       return outcome
     },
     pruneSessions(batch) {

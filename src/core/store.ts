@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, Span,
+  AgentState, HistoryQuery, JsonObject, ListSessionsQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, Span,
   TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
 
@@ -85,14 +85,6 @@ export interface SessionKeyOp {
   readonly expect?: string | null | undefined
 }
 
-/** One key of a session as a store holds it (what `sessionKey` writes leave). */
-export interface SessionKeyRecord {
-  readonly sessionId: string
-  readonly name: string
-  readonly value: string
-  readonly updatedAt: string
-}
-
 /** Whether an op takes a `seq` (messages and tool calls do). */
 export const takesSeq = (op: WriteOp): op is RecordOp => op.type === 'message' || op.type === 'toolCall'
 
@@ -147,6 +139,7 @@ export interface SessionBundle {
   readonly runs: readonly Run[]
   readonly traces: readonly TraceRecord[]
   readonly spans: readonly Span[]
+  readonly sessionKeys: readonly SessionKey[]
 }
 
 /** What `importSession` wrote: records added, and those already stored (left as they were). */
@@ -191,6 +184,8 @@ export interface StoreMethods {
   importSession(bundle: SessionBundle): ImportOutcome
   /** The value a `sessionKey` write left under `key` for the session, or null. */
   getSessionKey(sessionId: string, key: string): string | null
+  /** Every key of the session, by name (what an export carries). */
+  getSessionKeys(sessionId: string): readonly SessionKey[]
   /** How many records the store holds, by kind. */
   stats(): StoreStats
   /** What the store runs with, read back from its connection. */
@@ -287,6 +282,7 @@ export function inlineStore(sync: SyncStore): Store {
     pruneSessions: (batch) => settle(() => sync.pruneSessions(batch)),
     importSession: (bundle) => settle(() => sync.importSession(bundle)),
     getSessionKey: (id, key) => settle(() => sync.getSessionKey(id, key)),
+    getSessionKeys: (id) => settle(() => sync.getSessionKeys(id)),
     stats: () => settle(() => sync.stats()),
     info: () => settle(() => sync.info()),
     close: () => settle(() => sync.close()),
@@ -317,6 +313,7 @@ export function sharedOpeners(connect: () => SyncStore): Pick<Backend, 'open' | 
       pruneSessions: (batch) => store.pruneSessions(batch),
       importSession: (bundle) => store.importSession(bundle),
       getSessionKey: (id, key) => store.getSessionKey(id, key),
+      getSessionKeys: (id) => store.getSessionKeys(id),
       stats: () => store.stats(),
       info: () => store.info(),
       close: () => {

@@ -1,9 +1,10 @@
 import { AgentDBError, ValidationError, quote } from './errors.js'
 import type {
-  AgentState, AssistantToolCall, ExportRecord, Message, Run, RunStatus, Session, Span, SpanStatus, ToolCall, Trace,
+  AgentState, AssistantToolCall, ExportRecord, Message, Run, RunStatus, Session, SessionKey, Span, SpanStatus, ToolCall, Trace,
 } from './records.js'
 import type { SessionBundle, TraceRecord } from './store.js'
-import { checkContent, checkJson, checkJsonObject, checkName, checkSessionId } from './validate.js'
+import { MAX_SESSION_VALUE_BYTES } from './history-args.js'
+import { checkContent, checkJson, checkJsonObject, checkName, checkSessionId, isWellFormed } from './validate.js'
 
 // The export format (JSON Lines on disk): a header, then each session followed by its records,
 // every record tagged with its kind. Reading it back validates each record before a session's
@@ -14,7 +15,7 @@ export const EXPORT_HEADER = { kind: 'header', format: 'agentdb-export', version
 
 type Traced = Omit<Trace, 'spans'>
 
-/** A session's records in export order: the session, messages and tool calls by seq, agent states, runs, traces, spans. */
+/** A session's records in export order: the session, messages and tool calls by seq, agent states, runs, traces, spans, session keys. */
 export function bundleRecords(bundle: SessionBundle): ExportRecord[] {
   return [
     { kind: 'session', ...bundle.session },
@@ -24,11 +25,15 @@ export function bundleRecords(bundle: SessionBundle): ExportRecord[] {
     ...bundle.runs.map((r): ExportRecord => ({ kind: 'run', ...r })),
     ...bundle.traces.map((t): ExportRecord => ({ kind: 'trace', ...t })),
     ...bundle.spans.map(({ kind, ...s }): ExportRecord => ({ kind: 'span', spanKind: kind, ...s })),
+    ...bundle.sessionKeys.map((k): ExportRecord => ({ kind: 'sessionKey', ...k })),
   ]
 }
 
 /** A bundle from what the reads give: traces carry their spans, which go out as records of their own. */
-export function toBundle(session: Session, messages: readonly Message[], toolCalls: readonly ToolCall[], agentStates: readonly AgentState[], runs: readonly Run[], traces: readonly Trace[]): SessionBundle {
+export function toBundle(
+  session: Session, messages: readonly Message[], toolCalls: readonly ToolCall[], agentStates: readonly AgentState[], runs: readonly Run[], traces: readonly Trace[],
+  sessionKeys: readonly SessionKey[],
+): SessionBundle {
   const oldestFirst = <T extends { readonly startedAt: string; readonly id: string }>(a: T, b: T): number =>
     a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
   return {
@@ -37,6 +42,7 @@ export function toBundle(session: Session, messages: readonly Message[], toolCal
     runs: [...runs].sort(oldestFirst),
     traces: [...traces].sort(oldestFirst).map(({ spans: _spans, ...trace }): TraceRecord => trace),
     spans: [...traces].sort(oldestFirst).flatMap((t) => t.spans),
+    sessionKeys,
   }
 }
 
@@ -115,6 +121,12 @@ const span = (f: Fields): Span => ({
   startedAt: time('startedAt', f['startedAt']), endedAt: optionalTime('endedAt', f['endedAt']),
 })
 
+const sessionKey = (f: Fields): SessionKey => {
+  const value = text('value', f['value'])
+  if (Buffer.byteLength(value, 'utf8') > MAX_SESSION_VALUE_BYTES || !isWellFormed(value)) invalid(`value must be well-formed text of at most ${MAX_SESSION_VALUE_BYTES} bytes`)
+  return { sessionId: checkSessionId(f['sessionId']), name: checkName('name', f['name'], false), value, updatedAt: time('updatedAt', f['updatedAt']) }
+}
+
 interface Building {
   session: Session
   messages: Message[]
@@ -123,6 +135,7 @@ interface Building {
   runs: Run[]
   traces: Traced[]
   spans: Span[]
+  sessionKeys: SessionKey[]
   seqs: Set<number>
 }
 
@@ -165,7 +178,7 @@ export class BundleReader {
     }
     if (kind === 'session') {
       const done = this.finish()
-      this.#current = { session: session(f), messages: [], toolCalls: [], agentStates: [], runs: [], traces: [], spans: [], seqs: new Set() }
+      this.#current = { session: session(f), messages: [], toolCalls: [], agentStates: [], runs: [], traces: [], spans: [], sessionKeys: [], seqs: new Set() }
       return done
     }
     const current = this.#current
@@ -183,16 +196,17 @@ export class BundleReader {
       case 'run': current.runs.push(run(f)); break
       case 'trace': current.traces.push(trace(f)); break
       case 'span': current.spans.push(span(f)); break
-      default: invalid(`kind must be one of header, session, message, toolCall, agentState, run, trace, span, got ${quote(kind)}`)
+      case 'sessionKey': current.sessionKeys.push(sessionKey(f)); break
+      default: invalid(`kind must be one of header, session, message, toolCall, agentState, run, trace, span, sessionKey, got ${quote(kind)}`)
     }
     return undefined
   }
 }
 
 function bundleOf(b: Building): SessionBundle {
-  return { session: b.session, messages: b.messages, toolCalls: b.toolCalls, agentStates: b.agentStates, runs: b.runs, traces: b.traces, spans: b.spans }
+  return { session: b.session, messages: b.messages, toolCalls: b.toolCalls, agentStates: b.agentStates, runs: b.runs, traces: b.traces, spans: b.spans, sessionKeys: b.sessionKeys }
 }
 
 /** How many records a bundle holds (its session counts). */
 export const bundleSize = (b: SessionBundle): number =>
-  1 + b.messages.length + b.toolCalls.length + b.agentStates.length + b.runs.length + b.traces.length + b.spans.length
+  1 + b.messages.length + b.toolCalls.length + b.agentStates.length + b.runs.length + b.traces.length + b.spans.length + b.sessionKeys.length

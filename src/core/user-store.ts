@@ -243,6 +243,8 @@ export function adaptUserStore(store: UserStore): Backend {
     pruneSessions: (batch) => callSync('pruneSessions', [batch]) as readonly Session[],
     importSession: (bundle) => callSync('importSession', [bundle]) as ImportOutcome,
     getSessionKey: noSessionKeys,
+    // an export reads every session's keys: a user store holds none
+    getSessionKeys: () => [],
     stats: () => callSync('stats', []) as StoreStats,
     info: () => userInfo,
     deleteSession: (id) => {
@@ -276,6 +278,7 @@ export function adaptUserStore(store: UserStore): Backend {
     searchMessages: async (query) => await callAsync('searchMessages', [query]) as readonly SearchHit[],
     pruneSessions: async (batch) => await callAsync('pruneSessions', [batch]) as readonly Session[],
     importSession: async (bundle) => await callAsync('importSession', [bundle]) as ImportOutcome,
+    getSessionKeys: () => Promise.resolve([]),
     getSessionKey: () => Promise.reject(new ConfigError('CAPABILITY_MISSING', `${description} has no session keys (getSessionKey); use one of the library's stores`)),
     stats: async () => await callAsync('stats', []) as StoreStats,
     info: () => Promise.resolve(userInfo),

@@ -115,11 +115,17 @@ export function operationConformance({ it, caps, fresh }: OperationSuite): void 
     const db = await fresh()
     const [s1, s2] = [uid('export-1'), uid('export-2')]
     await writeRichSession(db, s1)
+    const keys = caps.historyEdit ?? true
+    if (keys) await db.setSessionKey(s1, 'activeStream', 'stream \u0000 🧠')
     await db.aonUserMessage(s2, 'second session')
     const exported = await collect(db.exportSessions({ sessionIds: [s1, s2] }))
     assert.deepEqual(exported[0], header)
     const kinds = exported.map((r) => r.kind)
-    assert.deepEqual(kinds, ['header', 'session', 'message', 'message', 'message', 'toolCall', 'toolCall', 'agentState', 'run', 'trace', 'span', 'span', 'session', 'message'])
+    assert.deepEqual(kinds, [
+      'header', 'session', 'message', 'message', 'message', 'toolCall', 'toolCall', 'agentState', 'run', 'trace', 'span', 'span', ...(keys ? ['sessionKey'] : []), 'session', 'message',
+    ])
+    const key = exported.find((r) => r.kind === 'sessionKey')
+    if (keys) assert.ok(key?.kind === 'sessionKey' && key.name === 'activeStream' && key.value === 'stream \u0000 🧠' && key.sessionId === s1, 'a session key goes with its session')
     const span = exported.find((r) => r.kind === 'span')
     assert.ok(span?.kind === 'span' && span.spanKind === 'agent', 'a span\'s own kind is spanKind')
 
@@ -133,6 +139,7 @@ export function operationConformance({ it, caps, fresh }: OperationSuite): void 
     await memory.importRecords(exported)
     assert.deepEqual(await collect(memory.exportSessions({ sessionIds: [s1, s2] })), exported, 'and into memory')
     await memory.aclose()
+    if (keys) assert.equal(await target.getSessionKey(s1, 'activeStream'), 'stream \u0000 🧠', 'an imported key reads back')
 
     await target.aonUserMessage(s2, 'after the import')
     assert.deepEqual((await target.getMessages(s2)).map((m) => m.seq), [1, 2], 'the seq counter continues after the imported records')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { AgentState, JsonValue, Run, Span } from '../../src/core/records.js'
-import type { NewMessage, NewToolCall, SessionKeyRecord, SessionSeed, TraceRecord } from '../../src/core/store.js'
+import type { AgentState, JsonValue, Run, SessionKey, Span } from '../../src/core/records.js'
+import type { NewMessage, NewToolCall, SessionSeed, TraceRecord } from '../../src/core/store.js'
 import type { DescribedTable, Dialect } from '../../src/stores/sql/dialect.js'
 import {
   agentStateParams, messageParams, runParams, sessionKeyParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSessionKey,
@@ -95,7 +95,7 @@ describe('row mapping (rows.ts) against the table descriptions', () => {
       const state = sampleRecord(AGENT_STATES, nulls)
       assert.deepEqual(agentStateParams(marking, state as unknown as AgentState), describedParams(AGENT_STATES, state))
       const key = sampleRecord(SESSION_KEYS, nulls)
-      assert.deepEqual(sessionKeyParams(marking, key as unknown as SessionKeyRecord), describedParams(SESSION_KEYS, key))
+      assert.deepEqual(sessionKeyParams(marking, key as unknown as SessionKey), describedParams(SESSION_KEYS, key))
     })
 
     it(`binds a new session: created and updated at the seed's time, not ended, last_seq the seq count, ${label}`, () => {

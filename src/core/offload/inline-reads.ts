@@ -44,6 +44,7 @@ export function withInlineReads(worker: Store, openSync: () => SyncStore): Store
     pruneSessions: (batch) => worker.pruneSessions(batch),
     importSession: (bundle) => worker.importSession(bundle),
     getSessionKey: (id, key) => worker.getSessionKey(id, key),
+    getSessionKeys: (id) => worker.getSessionKeys(id),
     stats: () => worker.stats(),
     info: () => worker.info(),
     async close() {

@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
 import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
@@ -116,6 +116,10 @@ class SyncBridge implements SyncStore {
 
   getSessionKey(sessionId: string, key: string): string | null {
     return this.#call({ method: 'getSessionKey', args: [sessionId, key] }) as string | null
+  }
+
+  getSessionKeys(sessionId: string): readonly SessionKey[] {
+    return this.#call({ method: 'getSessionKeys', args: [sessionId] }) as readonly SessionKey[]
   }
 
   stats(): StoreStats {

@@ -71,6 +71,7 @@ function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'o
     case 'pruneSessions': return store.pruneSessions(...request.args)
     case 'importSession': return store.importSession(...request.args)
     case 'getSessionKey': return store.getSessionKey(...request.args)
+    case 'getSessionKeys': return store.getSessionKeys(...request.args)
     case 'stats': return store.stats()
     case 'info': return store.info()
     case 'close': return store.close()

@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../records.js'
 import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, WriteOp, WriteResult } from '../store.js'
 import { encodeOps } from './op-codec.js'
@@ -117,6 +117,10 @@ class WorkerStore implements Store {
 
   getSessionKey(sessionId: string, key: string): Promise<string | null> {
     return this.#call({ method: 'getSessionKey', args: [sessionId, key] }) as Promise<string | null>
+  }
+
+  getSessionKeys(sessionId: string): Promise<readonly SessionKey[]> {
+    return this.#call({ method: 'getSessionKeys', args: [sessionId] }) as Promise<readonly SessionKey[]>
   }
 
   stats(): Promise<StoreStats> {

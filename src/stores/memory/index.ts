@@ -3,7 +3,7 @@ import { ConfigError, StoreError, historyConflict } from '../../core/errors.js'
 import { afterPhase, newestStartFirst, oldestStartFirst } from '../../core/phases.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
-  AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, SearchHit, Session, Span, StoreStats, TimelineItem, ToolCall, Trace,
+  AgentState, HistoryQuery, JsonValue, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, Span, StoreStats, TimelineItem, ToolCall, Trace,
   TraceQuery,
 } from '../../core/records.js'
 import { matchScore, rankHits, searchesSession } from '../../core/search.js'
@@ -13,6 +13,7 @@ import {
 } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { mergeTimeline } from '../../core/timeline.js'
+import { bundleSize } from '../../core/transfer.js'
 import { connectionUrl, parseQuery, redactUrl, splitQuery, type ConnectionUrl } from '../../core/url.js'
 
 type MutableSession = { -readonly [K in keyof Session]: Session[K] }
@@ -33,7 +34,7 @@ interface SessionData {
   /** By trace id, then span id. */
   readonly spans: Map<string, Map<string, Span>>
   /** Session keys (`sessionKey` writes) by name. */
-  readonly keys: Map<string, string>
+  readonly keys: Map<string, SessionKey>
 }
 
 /** A session's data as it was, to put back: arrays and maps copied, records shared (they are never changed in place). */
@@ -257,16 +258,20 @@ class MemoryData {
 
   /** A session key write: 0, changing nothing, when its `expect` does not hold. */
   #sessionKey(op: SessionKeyOp): number {
-    const current = this.sessions.get(op.session.id)?.keys.get(op.key) ?? null
+    const current = this.sessions.get(op.session.id)?.keys.get(op.key)?.value ?? null
     if (op.expect !== undefined && current !== op.expect) return 0
     const data = this.#session(op)
     if (op.value === null) data.keys.delete(op.key)
-    else data.keys.set(op.key, op.value)
+    else data.keys.set(op.key, Object.freeze({ sessionId: op.session.id, name: op.key, value: op.value, updatedAt: op.session.at }))
     return 1
   }
 
   getSessionKey(sessionId: string, key: string): string | null {
-    return this.sessions.get(sessionId)?.keys.get(key) ?? null
+    return this.sessions.get(sessionId)?.keys.get(key)?.value ?? null
+  }
+
+  getSessionKeys(sessionId: string): readonly SessionKey[] {
+    return [...(this.sessions.get(sessionId)?.keys.values() ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   /** Stores a run, trace or span as `Phase` says; what is stored is frozen, so reads hand it out as it is. */
@@ -379,8 +384,8 @@ class MemoryData {
       if (spans === undefined) data.spans.set(p.traceId, spans = new Map())
       putNew(spans, p.id, p)
     }
-    const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
-    return { added, skipped: total - added }
+    for (const k of bundle.sessionKeys) putNew(data.keys, k.name, k)
+    return { added, skipped: bundleSize(bundle) - added }
   }
 
   stats(): StoreStats {
@@ -425,6 +430,7 @@ function memoryStore(data: MemoryData): SyncStore {
     pruneSessions: (batch) => data.prune(batch),
     importSession: (bundle) => data.import(bundle),
     getSessionKey: (id, key) => data.getSessionKey(id, key),
+    getSessionKeys: (id) => data.getSessionKeys(id),
     stats: () => data.stats(),
     info: () => ({ backend: 'memory', schemaVersion: null, settings: {} }),
     close: () => undefined,

@@ -1,5 +1,5 @@
 import { StoreError } from '../../core/errors.js'
-import type { AgentState, JsonObject, Message, Run, RunStatus, Session, Span, SpanStatus, ToolCall, Trace } from '../../core/records.js'
+import type { AgentState, JsonObject, Message, Run, RunStatus, Session, SessionKey, Span, SpanStatus, ToolCall, Trace } from '../../core/records.js'
 import type { SessionBundle, SessionSeed, TraceRecord, WriteOp } from '../../core/store.js'
 import { recordMember, spanMember, type RedisKeys } from './keys.js'
 
@@ -140,6 +140,7 @@ export function importArgs(keys: RedisKeys, bundle: SessionBundle): string[] {
   ]
   return [
     s.id, String(fields.length), ...fields.flat(), String(records.length), ...records.flat(), String(states.length), ...states.flat(),
+    String(bundle.sessionKeys.length), ...bundle.sessionKeys.flatMap((k) => [k.name, k.value, k.updatedAt]),
     ...starts.flatMap((op) => encodeOp(keys, op)),
   ]
 }
@@ -277,4 +278,18 @@ export function toAgentStates(reply: unknown, where: string): AgentState[] {
     for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1
     return 0
   })
+}
+
+/** A session's keys from the HGETALL reply of its keys hash (`v<name>` the value, `t<name>` its time), by name. */
+export function toSessionKeys(sessionId: string, reply: unknown, where: string): SessionKey[] {
+  const fields = toFields(reply, where)
+  const keys: SessionKey[] = []
+  for (const [field, value] of fields) {
+    if (!field.startsWith('v')) continue
+    const name = field.slice(1)
+    const updatedAt = fields.get(`t${name}`)
+    if (updatedAt === undefined) throw new StoreError('STORE_FAILED', `${where} holds a session key without the time it was set`)
+    keys.push({ sessionId, name, value, updatedAt })
+  }
+  return keys.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }

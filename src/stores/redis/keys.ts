@@ -46,7 +46,7 @@ export class RedisKeys {
     return `${this.prefix}t:${sessionId}`
   }
 
-  /** Hash of a session's keys (`setSessionKey`): field the key's name, value its value. */
+  /** Hash of a session's keys (`setSessionKey`): field `v<name>` the value, `t<name>` when it was set. */
   sessionKeys(sessionId: string): string {
     return `${this.prefix}kv:${sessionId}`
   }

@@ -179,9 +179,11 @@ end
 
 -- A session key: applied (1) unless its expectation ('' none, 'n' absent, 'v' .. value) does
 -- not hold (0, and nothing is written, the session not even created).
+-- The keys live in one hash per session: field 'v' .. name the value, 't' .. name when it was set.
 local function sessionKey(i)
   local kk = p .. 'kv:' .. ARGV[i + 1]
-  local current = redis.call('HGET', kk, ARGV[i + 7])
+  local name = ARGV[i + 7]
+  local current = redis.call('HGET', kk, 'v' .. name)
   local expect = ARGV[i + 9]
   if expect == 'n' then
     if current then return 0 end
@@ -190,7 +192,7 @@ local function sessionKey(i)
   end
   upsertSession(i)
   local value = opt(ARGV[i + 8])
-  if value then redis.call('HSET', kk, ARGV[i + 7], value) else redis.call('HDEL', kk, ARGV[i + 7]) end
+  if value then redis.call('HSET', kk, 'v' .. name, value, 't' .. name, ARGV[i + 6]) else redis.call('HDEL', kk, 'v' .. name, 't' .. name) end
   return 1
 end
 
@@ -246,7 +248,8 @@ return writeOps(2)
  * id, the session hash's fields (a count, then name and value pairs: written only when the
  * session is absent), its messages and tool calls (a count, then kind 'm' or 't', id, seq
  * and the member JSON with its seq), its agent states (a count, then field and value: set
- * unless present), then runs, traces and spans as `WRITE_SCRIPT` start ops. First every
+ * unless present), its session keys (a count, then name, value and time: set unless the name
+ * is present), then runs, traces and spans as `WRITE_SCRIPT` start ops. First every
  * record not stored by id is checked for its seq: a seq held by another record returns
  * `{-1, seq}` with nothing written. Then `lastSeq` is raised to the greatest seq written and
  * the session's `updatedAt` (and `endedAt`) is left as the import or the stored session had
@@ -298,6 +301,15 @@ for x = 1, states do
   if redis.call('HSETNX', p .. 'a:' .. sid, ARGV[j + 2 * x - 1], ARGV[j + 2 * x]) == 1 then added = added + 1 end
 end
 j = j + states * 2 + 1
+local keys = tonumber(ARGV[j])
+for x = 0, keys - 1 do
+  local b = j + 1 + x * 3
+  if redis.call('HSETNX', p .. 'kv:' .. sid, 'v' .. ARGV[b], ARGV[b + 1]) == 1 then
+    redis.call('HSET', p .. 'kv:' .. sid, 't' .. ARGV[b], ARGV[b + 2])
+    added = added + 1
+  end
+end
+j = j + keys * 3 + 1
 writeOps(j)
 redis.call('HSET', sk, 'updatedAt', before[1])
 if before[2] then redis.call('HSET', sk, 'endedAt', before[2]) else redis.call('HDEL', sk, 'endedAt') end

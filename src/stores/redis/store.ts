@@ -2,12 +2,13 @@ import { decodeCursor, encodeCursor } from '../../core/cursor.js'
 import { StoreError, historyConflict } from '../../core/errors.js'
 import { pruneSelection } from '../../core/prune.js'
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
 import { matchScore, rankHits, searchesSession } from '../../core/search.js'
 import { takesSeq, type ImportOutcome, type PruneBatch, type SearchListing, type SessionBundle, type SessionListing, type Store, type WriteOp, type WriteResult } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
-import { encodeOp, importArgs, toAgentStates, toFields, toMessages, toRun, toSession, toToolCalls, toTrace } from './codec.js'
+import { bundleSize } from '../../core/transfer.js'
+import { encodeOp, importArgs, toAgentStates, toFields, toMessages, toRun, toSession, toSessionKeys, toToolCalls, toTrace } from './codec.js'
 import type { RedisConnection } from './driver.js'
 import { listingMember, type RedisKeys } from './keys.js'
 import { DELETE_SCRIPT, IMPORT_SCRIPT, LIST_SCRIPT, RUNS_SCRIPT, TRACES_SCRIPT, WRITE_SCRIPT } from './scripts.js'
@@ -216,13 +217,16 @@ export class RedisStore implements Store {
     const [added, seq] = asList(reply, this.#where, 'import').map(Number)
     if (added === -1) throw new StoreError('IMPORT_CONFLICT', `session ${JSON.stringify(bundle.session.id)} already has a record at seq ${seq}; nothing of it was imported`)
     if (added === undefined || !Number.isInteger(added)) throw new StoreError('STORE_FAILED', `${this.#where} answered an import with an unexpected reply`)
-    const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
-    return { added, skipped: total - added }
+    return { added, skipped: bundleSize(bundle) - added }
   }
 
   async getSessionKey(sessionId: string, key: string): Promise<string | null> {
-    const reply = await this.#connection.command('HGET', this.#keys.sessionKeys(sessionId), key)
+    const reply = await this.#connection.command('HGET', this.#keys.sessionKeys(sessionId), `v${key}`)
     return reply === null ? null : String(reply)
+  }
+
+  async getSessionKeys(sessionId: string): Promise<readonly SessionKey[]> {
+    return toSessionKeys(sessionId, await this.#connection.command('HGETALL', this.#keys.sessionKeys(sessionId)), this.#where)
   }
 
   /** Counts by scanning every session's keys (a round trip per chunk of sessions). */

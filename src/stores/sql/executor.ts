@@ -1,5 +1,5 @@
 import type {
-  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
+  AgentState, HistoryQuery, Message, Page, Run, RunQuery, SearchHit, Session, SessionKey, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from '../../core/records.js'
 import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, Store, SyncStore, WriteOp, WriteResult } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
@@ -7,7 +7,7 @@ import {
   deleteSessionPlan, getAgentStatesPlan, infoPlan, getMessagesPlan, getRunsPlan, getSessionPlan, getTimelinePlan, getToolCallsPlan,
   getTracesPlan, importPlan, listSessionsPlan, prunePlan, searchPlan, statsPlan, writePlan, type SqlPlan, type SqlResult,
 } from './plans.js'
-import { getSessionKeyPlan } from './history-plans.js'
+import { getSessionKeyPlan, getSessionKeysPlan } from './history-plans.js'
 import type { SqlStep } from './statements.js'
 
 /** Runs plans on a synchronous driver; `transactional` plans in one transaction. */
@@ -81,6 +81,7 @@ class SyncSqlStore implements SyncStore {
   pruneSessions(batch: PruneBatch): readonly Session[] { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
   importSession(bundle: SessionBundle): ImportOutcome { return this.#exec.run(importPlan(this.#d, bundle), true) }
   getSessionKey(id: string, key: string): string | null { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
+  getSessionKeys(id: string): readonly SessionKey[] { return this.#exec.run(getSessionKeysPlan(this.#d, id), false) }
   stats(): StoreStats { return this.#exec.run(statsPlan(this.#d), false) }
   info(): StoreInfo { return this.#exec.run(infoPlan(this.#d), false) }
   close(): void { this.#exec.close() }
@@ -116,6 +117,7 @@ class AsyncSqlStore implements Store {
   pruneSessions(batch: PruneBatch): Promise<readonly Session[]> { return this.#exec.run(prunePlan(this.#d, batch), !batch.dryRun) }
   importSession(bundle: SessionBundle): Promise<ImportOutcome> { return this.#exec.run(importPlan(this.#d, bundle), true) }
   getSessionKey(id: string, key: string): Promise<string | null> { return this.#exec.run(getSessionKeyPlan(this.#d, id, key), false) }
+  getSessionKeys(id: string): Promise<readonly SessionKey[]> { return this.#exec.run(getSessionKeysPlan(this.#d, id), false) }
   stats(): Promise<StoreStats> { return this.#exec.run(statsPlan(this.#d), false) }
   info(): Promise<StoreInfo> { return this.#exec.run(infoPlan(this.#d), false) }
   close(): Promise<void> { return this.#exec.close() }

@@ -1,8 +1,9 @@
 import { historyConflict } from '../../core/errors.js'
+import type { SessionKey } from '../../core/records.js'
 import type { SessionKeyOp, WriteOp } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import type { SqlPlan, SqlResult } from './plans.js'
-import { messageParams, sessionKeyParams, sessionParams, toolCallParams } from './rows.js'
+import { messageParams, sessionKeyParams, sessionParams, toSessionKey, toolCallParams } from './rows.js'
 import * as sql from './statements.js'
 
 /*
@@ -76,4 +77,9 @@ export function* sessionKeySteps(d: Dialect, op: SessionKeyOp): SqlPlan<number> 
 export function* getSessionKeyPlan(d: Dialect, sessionId: string, key: string): SqlPlan<string | null> {
   const row = (yield { sql: sql.selectSessionKey(d, false), params: [d.toText(sessionId), d.toText(key)] }).rows[0]
   return row === undefined || row['value'] === null || row['value'] === undefined ? null : d.fromText(row['value'])
+}
+
+/** Every key of a session, by name. */
+export function* getSessionKeysPlan(d: Dialect, sessionId: string): SqlPlan<SessionKey[]> {
+  return (yield { sql: sql.selectSessionKeys(d), params: [d.toText(sessionId)] }).rows.map((row) => toSessionKey(d, row))
 }

@@ -9,10 +9,11 @@ import {
   type WriteResult,
 } from '../../core/store.js'
 import { mergeTimeline } from '../../core/timeline.js'
+import { bundleSize } from '../../core/transfer.js'
 import type { Dialect, TableName } from './dialect.js'
 import {
-  agentStateParams, messageParams, wholeSessionParams, runParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession, toSpan, toToolCall,
-  toTrace, toolCallParams, traceParams, type Row,
+  agentStateParams, messageParams, wholeSessionParams, runParams, sessionKeyParams, sessionParams, spanParams, toAgentState, toMessage, toRun, toSession,
+  toSpan, toToolCall, toTrace, toolCallParams, traceParams, type Row,
 } from './rows.js'
 import { editSteps, sessionKeySteps } from './history-plans.js'
 import * as sql from './statements.js'
@@ -291,6 +292,7 @@ function* storedKeys(d: Dialect, table: Parameters<typeof sql.selectKeys>[1], se
   const keys = new Map<string, number>()
   for (const row of rows) {
     const key = table === 'agent_states' ? JSON.stringify([d.fromText(row['name']), d.fromText(row['agent_id'])])
+      : table === 'session_keys' ? d.fromText(row['name'])
       : table === 'spans' ? JSON.stringify([d.fromText(row['trace_id']), d.fromText(row['id'])]) : d.fromText(row['id'])
     keys.set(key, row['seq'] === undefined ? 0 : Number(row['seq']))
   }
@@ -344,8 +346,15 @@ export function* importPlan(d: Dialect, bundle: SessionBundle): SqlPlan<ImportOu
       added += 1
     }
   }
-  const total = 1 + bundle.messages.length + bundle.toolCalls.length + bundle.agentStates.length + bundle.runs.length + bundle.traces.length + bundle.spans.length
-  return { added, skipped: total - added }
+  if (bundle.sessionKeys.length > 0) {
+    const stored = yield* storedKeys(d, 'session_keys', id)
+    for (const key of bundle.sessionKeys) {
+      if (stored.has(key.name)) continue
+      yield { sql: sql.insertSessionKey(d), params: sessionKeyParams(d, key), deferrable: true }
+      added += 1
+    }
+  }
+  return { added, skipped: bundleSize(bundle) - added }
 }
 
 /** How many rows each table holds, and the sessions' time span. */

@@ -1,7 +1,7 @@
 import type {
-  AgentState, AgentStatus, JsonObject, JsonValue, Message, Role, Run, RunStatus, Session, Span, SpanStatus, ToolCall,
+  AgentState, AgentStatus, JsonObject, JsonValue, Message, Role, Run, RunStatus, Session, SessionKey, Span, SpanStatus, ToolCall,
 } from '../../core/records.js'
-import type { NewMessage, NewToolCall, SessionKeyRecord, SessionSeed, TraceRecord } from '../../core/store.js'
+import type { NewMessage, NewToolCall, SessionSeed, TraceRecord } from '../../core/store.js'
 import type { Dialect } from './dialect.js'
 import type { ColumnName, FieldsOf, TableDescription } from './schema.js'
 import type { AGENT_STATES, MESSAGES, RUNS, SESSION_KEYS, SESSIONS, SPANS, TOOL_CALLS, TRACES } from './tables.js'
@@ -40,7 +40,7 @@ export type TablesMatchRecords = [
   Assert<Same<FieldsOf<typeof RUNS>, Run>>,
   Assert<Same<FieldsOf<typeof TRACES>, TraceRecord>>,
   Assert<Same<FieldsOf<typeof SPANS>, Span>>,
-  Assert<Same<FieldsOf<typeof SESSION_KEYS>, SessionKeyRecord>>,
+  Assert<Same<FieldsOf<typeof SESSION_KEYS>, SessionKey>>,
 ]
 
 const optionalText = (d: Dialect, value: unknown): string | null => (value === null || value === undefined ? null : d.fromText(value))
@@ -156,7 +156,7 @@ export function toSpan(d: Dialect, selected: Row): Span {
   }
 }
 
-export function toSessionKey(d: Dialect, selected: Row): SessionKeyRecord {
+export function toSessionKey(d: Dialect, selected: Row): SessionKey {
   const row = selected as RowOf<typeof SESSION_KEYS>
   return {
     sessionId: d.fromText(row.session_id),
@@ -206,6 +206,6 @@ export function spanParams(d: Dialect, s: Span): ParamsOf<typeof SPANS> {
   ]
 }
 
-export function sessionKeyParams(d: Dialect, k: SessionKeyRecord): ParamsOf<typeof SESSION_KEYS> {
+export function sessionKeyParams(d: Dialect, k: SessionKey): ParamsOf<typeof SESSION_KEYS> {
   return [d.toText(k.sessionId), d.toText(k.name), d.toText(k.value), d.toTime(k.updatedAt)]
 }

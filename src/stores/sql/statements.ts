@@ -235,8 +235,9 @@ export const deleteBySessions = (d: Dialect, table: TableName, count: number): s
   `DELETE FROM ${d.table(table)} WHERE ${table === 'sessions' ? 'id' : 'session_id'} IN (${placeholders(d, count)})`
 
 /** The keys of a session's stored records of `table`, for an import to skip them. */
-export function selectKeys(d: Dialect, table: 'messages' | 'tool_calls' | 'agent_states' | 'runs' | 'traces' | 'spans'): string {
-  const keys = table === 'messages' || table === 'tool_calls' ? 'id, seq' : table === 'agent_states' ? 'name, agent_id' : table === 'spans' ? 'trace_id, id' : 'id'
+export function selectKeys(d: Dialect, table: 'messages' | 'tool_calls' | 'agent_states' | 'runs' | 'traces' | 'spans' | 'session_keys'): string {
+  const keys = table === 'messages' || table === 'tool_calls' ? 'id, seq' : table === 'agent_states' ? 'name, agent_id' : table === 'spans' ? 'trace_id, id'
+    : table === 'session_keys' ? 'name' : 'id'
   return `SELECT ${keys} FROM ${d.table(table)} WHERE session_id = ${d.placeholder(1)}`
 }
 
@@ -285,3 +286,11 @@ export const upsertSessionKey = (d: Dialect): string =>
 /** Clears one session key. */
 export const deleteSessionKey = (d: Dialect): string =>
   `DELETE FROM ${d.table('session_keys')} WHERE session_id = ${d.placeholder(1)} AND name = ${d.placeholder(2)}`
+
+/** A session key as an import writes it: unless its name is stored. */
+export const insertSessionKey = (d: Dialect): string =>
+  cached(d, 'insertSessionKey', 1, () => d.insertIgnoring(SESSION_KEYS, `VALUES ${valuesList(d, SESSION_KEYS.columns.length, 1)}`))
+
+/** Every key of a session, by name. */
+export const selectSessionKeys = (d: Dialect): string =>
+  `SELECT ${columnList(SESSION_KEYS)} FROM ${d.table('session_keys')} WHERE session_id = ${d.placeholder(1)} ORDER BY name`
