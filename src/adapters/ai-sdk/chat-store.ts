@@ -78,8 +78,9 @@ export interface ChatStore<M extends UIMessageLike> {
   /**
    * The `onFinish` handler (v7: `onEnd`) of `toUIMessageStream`, `toUIMessageStreamResponse` or
    * `createUIMessageStream` that saves the chat once the reply is complete. An aborted reply is
-   * saved too, its record's metadata marked `aborted: true`. A response message without an id
-   * (no `originalMessages`/`generateMessageId` given to the SDK) gets a fresh one.
+   * saved too, its record's metadata marked `aborted: true`. Give the SDK `originalMessages` (so
+   * `messages` is the whole chat) and `generateMessageId` (so the reply has the id the client
+   * sees); a reply without an id gets a fresh one here.
    */
   persistOnFinish(chatId: string, options?: PersistOnFinishOptions): (event: FinishEvent<M>) => Promise<void>
   /** Records the chat's active stream (for resumable streams), replacing any other. */
@@ -112,7 +113,7 @@ function checkAttempts(value: unknown): number {
  * const chats = chatStore(db)
  * const messages = await chats.loadChat(chatId)
  * const result = streamText({ model, messages: await convertToModelMessages(messages), tools })
- * return result.toUIMessageStreamResponse({ originalMessages: messages, onFinish: chats.persistOnFinish(chatId) })
+ * return result.toUIMessageStreamResponse({ originalMessages: messages, generateMessageId: generateId, onFinish: chats.persistOnFinish(chatId) })
  * ```
  *
  * Each UIMessage is one message record holding the message verbatim (JSON text under metadata
@@ -171,7 +172,7 @@ export function chatStore<M extends UIMessageLike = UIMessage>(db: PraisonAIDB, 
       return async ({ messages, isAborted, responseMessage }) => {
         let chat = messages
         if (responseMessage.id === '') {
-          // The SDK leaves the reply's id empty unless given originalMessages or generateMessageId.
+          // The SDK leaves a new reply's id empty unless given generateMessageId (with originalMessages).
           const named = { ...responseMessage, id: newId() }
           chat = messages.map((m, i) => (m === responseMessage || (i === messages.length - 1 && m.id === '') ? named : m))
           if (!chat.includes(named)) chat = [...chat, named]
