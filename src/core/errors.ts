@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'MODEL_FAILED'
   | 'MAX_STEPS'
   | 'PERSISTENCE_FAILED'
+  | 'OPERATION_REUSED'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */
 export class AgentDBError extends Error {

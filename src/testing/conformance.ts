@@ -40,8 +40,8 @@ export type ConformanceTarget = TargetBase & (
     reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB>
   })
 
-/** The `create`/`reopen` pair of a target given by URL. */
-function openers(target: ConformanceTarget): { create(): PraisonAIDB | Promise<PraisonAIDB>; reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB> } {
+/** The `create`/`reopen` pair of a target (for a target given by URL: a `PraisonAIDB` on it). */
+export function openers(target: ConformanceTarget): { create(): PraisonAIDB | Promise<PraisonAIDB>; reopen?(db: PraisonAIDB): PraisonAIDB | Promise<PraisonAIDB> } {
   if (!('url' in target)) return target
   const urls = new WeakMap<PraisonAIDB, string>()
   const open = (url: string): PraisonAIDB => {

@@ -51,7 +51,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
   })
 
   it('is built by npm pack: dist/ with types and agentdb/testing, no tests, no build output, nothing stale', () => {
-    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js']) {
+    for (const file of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'dist/stores/sqlite/index.js', 'dist/adapters/openai-agents/index.js', 'dist/adapters/openai-agents/index.d.ts', 'dist/adapters/praisonai/index.js', 'dist/adapters/praisonai/index.d.ts', 'dist/adapters/ai-sdk/index.js', 'dist/adapters/ai-sdk/index.d.ts']) {
       assert.ok(entries.includes(file), `${file} is in the tarball`)
     }
     assert.deepEqual(entries.filter((e) => /^(test|build|src|bench|examples)\//.test(e)), [])
@@ -80,21 +80,35 @@ describe('the npm package', { timeout: 240_000 }, () => {
     writeFileSync(join(app, 'quick-start.mjs'), `
 import { PraisonAIDB } from 'agentdb'
 import { storeConformance } from 'agentdb/testing'
+import { chatStore } from 'agentdb/ai-sdk'
+import { praisonaiDb } from 'agentdb/praisonai'
 
 const db = new PraisonAIDB('sqlite:///agent_data.db')
 await db.aonUserMessage('chat_123', 'Hello, how can you help me?', { user_id: 'user_456' })
 await db.aonAgentMessage('chat_123', 'I can help with various tasks.', { agent_name: 'assistant' })
 const messages = await db.getMessages('chat_123')
+// agentdb/ai-sdk without the ai package installed: it needs only ai's types
+const chats = chatStore(db)
+await chats.saveChat({ chatId: 'ui_chat', messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] })
+const chat = await chats.loadChat('ui_chat')
+// agentdb/praisonai: no package besides agentdb
+const adapter = praisonaiDb(db)
+await adapter.saveMessage({ id: 'p1', sessionId: 'pi_chat', role: 'user', content: 'hi', createdAt: 0 })
+const praisonai = await adapter.getMessages('pi_chat')
 await db.aclose()
 console.log(JSON.stringify({
   resolved: import.meta.resolve('agentdb'),
   testing: typeof storeConformance,
+  chat,
+  praisonai,
   messages: messages.map((m) => [m.seq, m.role, m.content, m.metadata]),
 }))
 `)
-    const out = JSON.parse(run(process.execPath, ['quick-start.mjs'], app).stdout) as { resolved: string; testing: string; messages: unknown }
+    const out = JSON.parse(run(process.execPath, ['quick-start.mjs'], app).stdout) as { resolved: string; testing: string; chat: unknown; praisonai: unknown; messages: unknown }
     assert.equal(fileURLToPath(out.resolved), realpathSync(join(app, 'node_modules', 'agentdb', 'dist', 'index.js')), 'agentdb came from the installed tarball')
     assert.equal(out.testing, 'function')
+    assert.deepEqual(out.chat, [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }], 'agentdb/ai-sdk works without ai installed')
+    assert.deepEqual(out.praisonai, [{ id: 'p1', sessionId: 'pi_chat', role: 'user', content: 'hi', createdAt: 0 }], 'agentdb/praisonai works with no package besides agentdb')
     assert.deepEqual(out.messages, [
       [1, 'user', 'Hello, how can you help me?', { user_id: 'user_456' }],
       [2, 'assistant', 'I can help with various tasks.', { agent_name: 'assistant' }],

@@ -168,11 +168,11 @@ export class PrivateServer {
     } else if (kind === 'mariadb') {
       const owner = account('mysql')
       chownSync(dir, owner.uid, owner.gid)
-      execFileSync(findExecutable('mariadb-install-db')!, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db'], { ...owner, cwd: dir, stdio: 'pipe' })
+      execFileSync(findExecutable('mariadb-install-db')!, ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir}`, '--auth-root-authentication-method=normal', '--skip-test-db'], { ...owner, cwd: dir, stdio: 'pipe' })
       recipe = {
         command: findExecutable('mariadbd')!,
         args: ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir, 'mysqld.sock')}`,
-          `--pid-file=${join(dir, 'mysqld.pid')}`, '--skip-grant-tables', '--skip-log-bin', '--innodb-buffer-pool-size=32M', `--log-error=${join(dir, 'error.log')}`],
+          `--pid-file=${join(dir, 'mysqld.pid')}`, `--tmpdir=${dir}`, '--skip-grant-tables', '--skip-log-bin', '--innodb-buffer-pool-size=32M', `--log-error=${join(dir, 'error.log')}`],
         owner,
         url: `mysql://root@127.0.0.1:${port}/agentdb`,
         probe: () => probeMariadb(port),

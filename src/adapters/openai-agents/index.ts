@@ -1,0 +1,1 @@
+export { AgentDBSession, type AgentDBSessionOptions } from './session.js'
