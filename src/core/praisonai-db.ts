@@ -1,33 +1,33 @@
+// One job: the public facade `PraisonAIDB`: construction, user scopes, lifecycle, and the
+// documented signature of every hook, read and operation. Their work lives in facade/ (hooks,
+// reads, operations, edits), written once for each async/sync twin.
 import { inspect } from 'node:util'
 import { ConfigError, StoreError, quote } from './errors.js'
-import {
-  agentStateOp, isObjectForm, messageOp, toolCallOp,
-  type AgentEventArgs, type MessageArgs, type ToolCallArgs,
-} from './hook-args.js'
-import {
-  checkSessionKey, editOp, editResult, sessionKeyOp, type EditHistoryArgs, type EditHistoryResult, type SetSessionKeyOptions,
-} from './history-args.js'
+import { toolCallOp, type AgentEventArgs, type MessageArgs, type ToolCallArgs } from './hook-args.js'
+import { type EditHistoryArgs, type EditHistoryResult, type SetSessionKeyOptions } from './history-args.js'
 import { StoreModule } from './offload/threads.js'
 import type {
   AgentState, ChatHistoryQuery, ChatMessage, ExportQuery, ExportRecord, HistoryQuery, ImportResult, ListSessionsQuery, Message, Page, PruneQuery,
   PruneResult, Run, RunQuery, SearchHit, SearchQuery, Session, StoreInfo, StoreStats, TimelineItem, ToolCall, Trace, TraceQuery,
 } from './records.js'
-import { EXPORT_PAGE, exportsSession, readBundle, readBundleSync, searchAsk, searchPage } from './operations.js'
-import { BundleReader, EXPORT_HEADER, bundleRecords } from './transfer.js'
-import { chatHistory, firstWindow, lastTurns } from './history.js'
 import {
   runEndOp, runStartOp, spanEndOp, spanStartOp, traceEndOp, traceStartOp,
   type RunEndArgs, type RunStartArgs, type SpanEndArgs, type SpanStartArgs, type TraceEndArgs, type TraceStartArgs,
 } from './run-args.js'
 import { StoreRuntime } from './runtime.js'
 import { UserScopeAccess, checkUserId, type SessionAccess } from './user-scope.js'
-import type { Backend, SessionBundle } from './store.js'
+import type { Backend } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
-import {
-  normaliseExport, normaliseHistory, normaliseListing, normalisePrune, normaliseRuns, normaliseSearch, normaliseTraces, normaliseTurns,
-} from './queries.js'
-import { checkSessionId } from './validate.js'
 import type { StoreOptionsFor } from '../stores/registry.js'
+import * as edits from './facade/edits.js'
+import {
+  agentArgs, agentEndOp, agentMessageOp, messageArgs, queued, runEndArgs, runStartArgs, startAgent, startAgentSync, toolArgs, userMessageOp,
+} from './facade/hooks.js'
+import * as operations from './facade/operations.js'
+import {
+  INFO_CALL, STATS_CALL, agentStatesCall, deleteCall, listingCall, messagesCall, readAsync, readHistory, readHistorySync, readSync, runsCall,
+  sessionCall, sessionKeyCall, timelineCall, toolCallsCall, tracesCall,
+} from './facade/reads.js'
 
 /** Reports how far a long operation got: the records (import) or sessions (prune) done so far. */
 export interface ProgressOptions {
@@ -78,30 +78,6 @@ class ScopeOf {
  * without the lifecycle, which stays with the `PraisonAIDB` that made it.
  */
 export type UserScope<T extends Target = Target> = Omit<PraisonAIDB<T>, 'aclose' | 'close' | typeof Symbol.asyncDispose | typeof Symbol.dispose>
-
-const isMissingReads = (error: unknown): boolean => error instanceof ConfigError && error.code === 'CAPABILITY_MISSING'
-
-/** The prior messages for a resume; a store that cannot read (a write-only user store) resumes nothing. */
-function noHistoryWithoutReads(error: unknown): readonly Message[] {
-  if (isMissingReads(error)) return []
-  throw error
-}
-
-/** Runs `build` and turns a synchronous throw (invalid input) into a rejection, as an async hook must. */
-function rejecting<T>(build: () => Promise<T>): Promise<T> {
-  try {
-    return build()
-  } catch (error) {
-    return Promise.reject(error as Error)
-  }
-}
-
-const agentArgs = (first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): AgentEventArgs =>
-  isObjectForm(first) ? first : { sessionId: first, name: name as string, agentId, metadata }
-const messageArgs = (first: string | MessageArgs, content?: string, metadata?: Metadata): MessageArgs =>
-  isObjectForm(first) ? first : { sessionId: first, content: content as string, metadata }
-const toolArgs = (first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): ToolCallArgs =>
-  isObjectForm(first) ? first : { sessionId: first, toolName: toolName as string, arguments: args as Readonly<Record<string, unknown>>, result, metadata }
 
 /**
  * Durable memory for an agent: lifecycle hooks that persist every step to a store.
@@ -246,72 +222,69 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   aonAgentStart(args: AgentEventArgs): Promise<readonly Message[]>
   aonAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Metadata): Promise<readonly Message[]>
   aonAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): Promise<readonly Message[]> {
-    return rejecting(() => {
-      const op = agentStateOp('started', agentArgs(first, name, agentId, metadata))
-      return this.#runtime.writeThenRead(op, (store) => store.getMessages(op.session.id, {}).catch(noHistoryWithoutReads))
-    })
+    return startAgent(this.#runtime, agentArgs(first, name, agentId, metadata))
   }
 
   /** Stores a user message. */
   aonUserMessage(args: MessageArgs): Promise<void>
   aonUserMessage(sessionId: string, content: string, metadata?: Metadata): Promise<void>
   aonUserMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(messageOp('user', messageArgs(first, content, metadata))))
+    return queued(this.#runtime, userMessageOp, messageArgs(first, content, metadata))
   }
 
   /** Stores an agent (assistant) message. */
   aonAgentMessage(args: MessageArgs): Promise<void>
   aonAgentMessage(sessionId: string, content: string, metadata?: Metadata): Promise<void>
   aonAgentMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(messageOp('assistant', messageArgs(first, content, metadata))))
+    return queued(this.#runtime, agentMessageOp, messageArgs(first, content, metadata))
   }
 
   /** Stores a tool execution (arguments, result). */
   aonToolCall(args: ToolCallArgs): Promise<void>
   aonToolCall(sessionId: string, toolName: string, args: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): Promise<void>
   aonToolCall(first: string | ToolCallArgs, toolName?: string, args?: Readonly<Record<string, unknown>>, result?: unknown, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(toolCallOp(toolArgs(first, toolName, args, result, metadata))))
+    return queued(this.#runtime, toolCallOp, toolArgs(first, toolName, args, result, metadata))
   }
 
   /** Records that an agent ended; sets the session's `endedAt`. */
   aonAgentEnd(args: AgentEventArgs): Promise<void>
   aonAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Metadata): Promise<void>
   aonAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(agentStateOp('ended', agentArgs(first, name, agentId, metadata))))
+    return queued(this.#runtime, agentEndOp, agentArgs(first, name, agentId, metadata))
   }
 
   /** Records that a run started: the prompt it answers. Messages and tool calls of the run carry its `runId`. */
   aonRunStart(args: RunStartArgs): Promise<void>
   aonRunStart(sessionId: string, runId: string, inputContent: string, metadata?: Metadata): Promise<void>
   aonRunStart(first: string | RunStartArgs, runId?: string, inputContent?: string, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(runStartOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, inputContent: inputContent as string, metadata })))
+    return queued(this.#runtime, runStartOp, runStartArgs(first, runId, inputContent, metadata))
   }
 
   /** Records how a run ended (`completed`, `error`, `interrupted`), its answer and metrics (tokens, durations). */
   aonRunEnd(args: RunEndArgs): Promise<void>
   aonRunEnd(sessionId: string, runId: string, outputContent: string, status: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): Promise<void>
   aonRunEnd(first: string | RunEndArgs, runId?: string, outputContent?: string, status?: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): Promise<void> {
-    return rejecting(() => this.#runtime.write(runEndOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, outputContent: outputContent as string, status: status as RunEndArgs['status'], metrics, metadata })))
+    return queued(this.#runtime, runEndOp, runEndArgs(first, runId, outputContent, status, metrics, metadata))
   }
 
   /** Starts a trace of a session's work (the Agent: one per run). */
   aonTraceStart(args: TraceStartArgs): Promise<void> {
-    return rejecting(() => this.#runtime.write(traceStartOp(args)))
+    return queued(this.#runtime, traceStartOp, args)
   }
 
   /** Ends a trace with `ok` or `error`. */
   aonTraceEnd(args: TraceEndArgs): Promise<void> {
-    return rejecting(() => this.#runtime.write(traceEndOp(args)))
+    return queued(this.#runtime, traceEndOp, args)
   }
 
   /** Starts a span of a trace (a model call, a tool execution), under `parentSpanId` when nested. */
   aonSpanStart(args: SpanStartArgs): Promise<void> {
-    return rejecting(() => this.#runtime.write(spanStartOp(args)))
+    return queued(this.#runtime, spanStartOp, args)
   }
 
   /** Ends a span with `ok` or `error` (and the error's text). */
   aonSpanEnd(args: SpanEndArgs): Promise<void> {
-    return rejecting(() => this.#runtime.write(spanEndOp(args)))
+    return queued(this.#runtime, spanEndOp, args)
   }
 
   // ---- sync hooks ----------------------------------------------------------------------
@@ -320,27 +293,21 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   onAgentStart(args: AgentEventArgs): readonly Message[]
   onAgentStart(sessionId: string, name: string, agentId?: string, metadata?: Metadata): readonly Message[]
   onAgentStart(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): readonly Message[] {
-    const op = agentStateOp('started', agentArgs(first, name, agentId, metadata))
-    this.#runtime.writeSync(op)
-    try {
-      return this.#runtime.readSync((store) => store.getMessages(op.session.id, {}))
-    } catch (error) {
-      return noHistoryWithoutReads(error)
-    }
+    return startAgentSync(this.#runtime, agentArgs(first, name, agentId, metadata))
   }
 
   /** Synchronous twin of `aonUserMessage`. */
   onUserMessage(args: MessageArgs): void
   onUserMessage(sessionId: string, content: string, metadata?: Metadata): void
   onUserMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): void {
-    this.#runtime.writeSync(messageOp('user', messageArgs(first, content, metadata)))
+    this.#runtime.writeSync(userMessageOp(messageArgs(first, content, metadata)))
   }
 
   /** Synchronous twin of `aonAgentMessage`. */
   onAgentMessage(args: MessageArgs): void
   onAgentMessage(sessionId: string, content: string, metadata?: Metadata): void
   onAgentMessage(first: string | MessageArgs, content?: string, metadata?: Metadata): void {
-    this.#runtime.writeSync(messageOp('assistant', messageArgs(first, content, metadata)))
+    this.#runtime.writeSync(agentMessageOp(messageArgs(first, content, metadata)))
   }
 
   /** Synchronous twin of `aonToolCall`. */
@@ -354,21 +321,21 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   onAgentEnd(args: AgentEventArgs): void
   onAgentEnd(sessionId: string, name: string, agentId?: string, metadata?: Metadata): void
   onAgentEnd(first: string | AgentEventArgs, name?: string, agentId?: string, metadata?: Metadata): void {
-    this.#runtime.writeSync(agentStateOp('ended', agentArgs(first, name, agentId, metadata)))
+    this.#runtime.writeSync(agentEndOp(agentArgs(first, name, agentId, metadata)))
   }
 
   /** Synchronous twin of `aonRunStart`. */
   onRunStart(args: RunStartArgs): void
   onRunStart(sessionId: string, runId: string, inputContent: string, metadata?: Metadata): void
   onRunStart(first: string | RunStartArgs, runId?: string, inputContent?: string, metadata?: Metadata): void {
-    this.#runtime.writeSync(runStartOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, inputContent: inputContent as string, metadata }))
+    this.#runtime.writeSync(runStartOp(runStartArgs(first, runId, inputContent, metadata)))
   }
 
   /** Synchronous twin of `aonRunEnd`. */
   onRunEnd(args: RunEndArgs): void
   onRunEnd(sessionId: string, runId: string, outputContent: string, status: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): void
   onRunEnd(first: string | RunEndArgs, runId?: string, outputContent?: string, status?: RunEndArgs['status'], metrics?: Metadata, metadata?: Metadata): void {
-    this.#runtime.writeSync(runEndOp(isObjectForm(first) ? first : { sessionId: first, runId: runId as string, outputContent: outputContent as string, status: status as RunEndArgs['status'], metrics, metadata }))
+    this.#runtime.writeSync(runEndOp(runEndArgs(first, runId, outputContent, status, metrics, metadata)))
   }
 
   /** Synchronous twin of `aonTraceStart`. */
@@ -402,13 +369,12 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * @throws ConfigError `CAPABILITY_MISSING` on a user store, which has no edits.
    */
   editHistory(sessionId: string, edit: EditHistoryArgs): Promise<EditHistoryResult> {
-    return rejecting(async () => { const op = editOp(sessionId, edit); return editResult(op, await this.#runtime.writeForResult(op)) })
+    return edits.editHistory(this.#runtime, sessionId, edit)
   }
 
   /** Synchronous `editHistory`. */
   editHistorySync(sessionId: string, edit: EditHistoryArgs): EditHistoryResult {
-    const op = editOp(sessionId, edit)
-    return editResult(op, this.#runtime.writeSync(op))
+    return edits.editHistorySync(this.#runtime, sessionId, edit)
   }
 
   /**
@@ -418,24 +384,22 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * not (a lost compare-and-set is not an error). Deleted with the session.
    */
   setSessionKey(sessionId: string, key: string, value: string | null, options?: SetSessionKeyOptions): Promise<boolean> {
-    return rejecting(async () => (await this.#runtime.writeForResult(sessionKeyOp(sessionId, key, value, options))) === 1)
+    return edits.setSessionKey(this.#runtime, sessionId, key, value, options)
   }
 
   /** Synchronous `setSessionKey`. */
   setSessionKeySync(sessionId: string, key: string, value: string | null, options?: SetSessionKeyOptions): boolean {
-    return this.#runtime.writeSync(sessionKeyOp(sessionId, key, value, options)) === 1
+    return edits.setSessionKeySync(this.#runtime, sessionId, key, value, options)
   }
 
   /** The value `setSessionKey` left under `key` for the session, or null. */
   getSessionKey(sessionId: string, key: string): Promise<string | null> {
-    return rejecting(() => { const id = checkSessionId(sessionId); const k = checkSessionKey(key); return this.#runtime.read((s) => s.getSessionKey(id, k)) })
+    return readAsync(this.#runtime, () => sessionKeyCall(sessionId, key))
   }
 
   /** Synchronous `getSessionKey`. */
   getSessionKeySync(sessionId: string, key: string): string | null {
-    const id = checkSessionId(sessionId)
-    const k = checkSessionKey(key)
-    return this.#runtime.readSync((s) => s.getSessionKey(id, k))
+    return readSync(this.#runtime, sessionKeyCall(sessionId, key))
   }
 
   // ---- reads (each retried within retryDeadlineMs; each with a Sync twin) ----------------
@@ -446,90 +410,67 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * up to the next one), never cutting an assistant's tool calls from their results.
    */
   getHistory(sessionId: string, query?: ChatHistoryQuery): Promise<ChatMessage[]> {
-    return rejecting(() => {
-      const id = checkSessionId(sessionId)
-      const turns = normaliseTurns(query)
-      return this.#runtime.read(async (s) => {
-        if (turns === undefined) return chatHistory(await s.getTimeline(id, {}))
-        for (let width = firstWindow(turns); ; width *= 4) {
-          const window = await s.getTimeline(id, { limit: width })
-          const kept = lastTurns(window, turns, window.length < width)
-          if (kept !== undefined) return chatHistory(kept)
-        }
-      })
-    })
+    return readHistory(this.#runtime, sessionId, query)
   }
 
   /** Synchronous `getHistory`. */
   getHistorySync(sessionId: string, query?: ChatHistoryQuery): ChatMessage[] {
-    const id = checkSessionId(sessionId)
-    const turns = normaliseTurns(query)
-    return this.#runtime.readSync((s) => {
-      if (turns === undefined) return chatHistory(s.getTimeline(id, {}))
-      for (let width = firstWindow(turns); ; width *= 4) {
-        const window = s.getTimeline(id, { limit: width })
-        const kept = lastTurns(window, turns, window.length < width)
-        if (kept !== undefined) return chatHistory(kept)
-      }
-    })
+    return readHistorySync(this.#runtime, sessionId, query)
   }
 
   /** A session's runs, newest first (`limit`, default 50). */
   getRuns(sessionId: string, query?: RunQuery): Promise<readonly Run[]> {
-    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseRuns(query); return this.#runtime.read((s) => s.getRuns(id, q)) })
+    return readAsync(this.#runtime, () => runsCall(sessionId, query))
   }
 
   /** Synchronous `getRuns`. */
   getRunsSync(sessionId: string, query?: RunQuery): readonly Run[] {
-    const id = checkSessionId(sessionId)
-    const q = normaliseRuns(query)
-    return this.#runtime.readSync((s) => s.getRuns(id, q))
+    return readSync(this.#runtime, runsCall(sessionId, query))
   }
 
   /** Traces newest first, each with its spans in start order, of a session or a user (`limit`, default 50). */
   getTraces(query?: TraceQuery): Promise<readonly Trace[]> {
-    return rejecting(() => { const q = normaliseTraces(query); return this.#runtime.read((s) => s.getTraces(q)) })
+    return readAsync(this.#runtime, () => tracesCall(query))
   }
 
   /** Synchronous `getTraces`. */
   getTracesSync(query?: TraceQuery): readonly Trace[] {
-    const q = normaliseTraces(query)
-    return this.#runtime.readSync((s) => s.getTraces(q))
+    return readSync(this.#runtime, tracesCall(query))
   }
 
   /** The session, or null when there is none. */
   getSession(sessionId: string): Promise<Session | null> {
-    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.getSession(id)) })
+    return readAsync(this.#runtime, () => sessionCall(sessionId))
   }
 
   /** Sessions newest first, filtered by user or agent; pass `nextCursor` back for the next page. */
   listSessions(query?: ListSessionsQuery): Promise<Page<Session>> {
-    return rejecting(() => { const q = normaliseListing(query); return this.#runtime.read((s) => s.listSessions(q)) })
+    return readAsync(this.#runtime, () => listingCall(query))
   }
 
   /** A session's messages in order; `limit` keeps the last N. Empty when there is no such session. */
   getMessages(sessionId: string, query?: HistoryQuery): Promise<readonly Message[]> {
-    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getMessages(id, q)) })
+    return readAsync(this.#runtime, () => messagesCall(sessionId, query))
   }
 
   /** A session's tool calls in order. */
   getToolCalls(sessionId: string, query?: HistoryQuery): Promise<readonly ToolCall[]> {
-    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getToolCalls(id, q)) })
+    return readAsync(this.#runtime, () => toolCallsCall(sessionId, query))
   }
 
   /** A session's messages and tool calls interleaved by `seq`, each tagged with its kind. */
   getTimeline(sessionId: string, query?: HistoryQuery): Promise<readonly TimelineItem[]> {
-    return rejecting(() => { const id = checkSessionId(sessionId); const q = normaliseHistory(query); return this.#runtime.read((s) => s.getTimeline(id, q)) })
+    return readAsync(this.#runtime, () => timelineCall(sessionId, query))
   }
 
   /** The agents that started in a session, with their status. */
   getAgentStates(sessionId: string): Promise<readonly AgentState[]> {
-    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.getAgentStates(id)) })
+    return readAsync(this.#runtime, () => agentStatesCall(sessionId))
   }
 
   /** Deletes a session with all its messages, tool calls and agent states (writes made before it included); false if there was none. */
   deleteSession(sessionId: string): Promise<boolean> {
-    return rejecting(() => { const id = checkSessionId(sessionId); return this.#runtime.read((s) => s.deleteSession(id), true) })
+    return readAsync(this.#runtime, () => deleteCall(sessionId))
   }
 
   /**
@@ -538,57 +479,47 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * and `busyTimeoutMs`, or the server's version. The async surface's connection answers.
    */
   storeInfo(): Promise<StoreInfo> {
-    return this.#runtime.read((s) => s.info())
+    return readAsync(this.#runtime, () => INFO_CALL)
   }
 
   /** Synchronous `storeInfo`: the sync surface's connection answers. */
   storeInfoSync(): StoreInfo {
-    return this.#runtime.readSync((s) => s.info())
+    return readSync(this.#runtime, INFO_CALL)
   }
 
   /** Synchronous `getSession`. */
   getSessionSync(sessionId: string): Session | null {
-    const id = checkSessionId(sessionId)
-    return this.#runtime.readSync((s) => s.getSession(id))
+    return readSync(this.#runtime, sessionCall(sessionId))
   }
 
   /** Synchronous `listSessions`. */
   listSessionsSync(query?: ListSessionsQuery): Page<Session> {
-    const q = normaliseListing(query)
-    return this.#runtime.readSync((s) => s.listSessions(q))
+    return readSync(this.#runtime, listingCall(query))
   }
 
   /** Synchronous `getMessages`. */
   getMessagesSync(sessionId: string, query?: HistoryQuery): readonly Message[] {
-    const id = checkSessionId(sessionId)
-    const q = normaliseHistory(query)
-    return this.#runtime.readSync((s) => s.getMessages(id, q))
+    return readSync(this.#runtime, messagesCall(sessionId, query))
   }
 
   /** Synchronous `getToolCalls`. */
   getToolCallsSync(sessionId: string, query?: HistoryQuery): readonly ToolCall[] {
-    const id = checkSessionId(sessionId)
-    const q = normaliseHistory(query)
-    return this.#runtime.readSync((s) => s.getToolCalls(id, q))
+    return readSync(this.#runtime, toolCallsCall(sessionId, query))
   }
 
   /** Synchronous `getTimeline`. */
   getTimelineSync(sessionId: string, query?: HistoryQuery): readonly TimelineItem[] {
-    const id = checkSessionId(sessionId)
-    const q = normaliseHistory(query)
-    return this.#runtime.readSync((s) => s.getTimeline(id, q))
+    return readSync(this.#runtime, timelineCall(sessionId, query))
   }
 
   /** Synchronous `getAgentStates`. */
   getAgentStatesSync(sessionId: string): readonly AgentState[] {
-    const id = checkSessionId(sessionId)
-    return this.#runtime.readSync((s) => s.getAgentStates(id))
+    return readSync(this.#runtime, agentStatesCall(sessionId))
   }
 
   /** Synchronous `deleteSession`. */
   deleteSessionSync(sessionId: string): boolean {
-    const id = checkSessionId(sessionId)
-    return this.#runtime.readSync((s) => s.deleteSession(id))
+    return readSync(this.#runtime, deleteCall(sessionId))
   }
 
   // ---- operations: search, prune, export, import, stats ----------------------------------
@@ -600,18 +531,12 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * no text is read as query syntax. How words match is each engine's (docs/stores.md).
    */
   searchMessages(query: SearchQuery): Promise<Page<SearchHit>> {
-    return rejecting(async () => {
-      const q = normaliseSearch(query)
-      if (q.words.length === 0) return { items: [], nextCursor: null }
-      return searchPage(q, await this.#runtime.read((s) => s.searchMessages(searchAsk(q))))
-    })
+    return operations.search(this.#runtime, query)
   }
 
   /** Synchronous `searchMessages`. */
   searchMessagesSync(query: SearchQuery): Page<SearchHit> {
-    const q = normaliseSearch(query)
-    if (q.words.length === 0) return { items: [], nextCursor: null }
-    return searchPage(q, this.#runtime.readSync((s) => s.searchMessages(searchAsk(q))))
+    return operations.searchSync(this.#runtime, query)
   }
 
   /**
@@ -621,32 +546,12 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * `dryRun`, deletes nothing and reports what it would delete.
    */
   pruneSessions(query: PruneQuery, options: ProgressOptions = {}): Promise<PruneResult> {
-    return rejecting(async () => {
-      let batch = normalisePrune(query)
-      const sessions: Session[] = []
-      for (;;) {
-        const current = batch
-        const pruned = await this.#runtime.read((s) => s.pruneSessions(current), true)
-        sessions.push(...pruned)
-        options.onProgress?.(sessions.length)
-        if (pruned.length < batch.limit) return { dryRun: batch.dryRun, sessions }
-        batch = { ...batch, afterId: pruned[pruned.length - 1]!.id }
-      }
-    })
+    return operations.prune(this.#runtime, query, options)
   }
 
   /** Synchronous `pruneSessions`. */
   pruneSessionsSync(query: PruneQuery, options: ProgressOptions = {}): PruneResult {
-    let batch = normalisePrune(query)
-    const sessions: Session[] = []
-    for (;;) {
-      const current = batch
-      const pruned = this.#runtime.readSync((s) => s.pruneSessions(current))
-      sessions.push(...pruned)
-      options.onProgress?.(sessions.length)
-      if (pruned.length < batch.limit) return { dryRun: batch.dryRun, sessions }
-      batch = { ...batch, afterId: pruned[pruned.length - 1]!.id }
-    }
+    return operations.pruneSync(this.#runtime, query, options)
   }
 
   /**
@@ -656,45 +561,13 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * JSON object per line for a file `importRecords` reads back into any store. A session id
    * with no session is skipped.
    */
-  async *exportSessions(query?: ExportQuery): AsyncGenerator<ExportRecord, void, undefined> {
-    const q = normaliseExport(query)
-    yield EXPORT_HEADER
-    const one = async function* (this: PraisonAIDB<T>, id: string): AsyncGenerator<ExportRecord> {
-      const bundle = await this.#runtime.read((s) => readBundle(s, id))
-      if (bundle !== null) yield* bundleRecords(bundle)
-    }.bind(this)
-    if (q.sessionIds !== undefined) {
-      for (const id of q.sessionIds) yield* one(id)
-      return
-    }
-    let cursor: string | null = null
-    do {
-      const listing = normaliseListing({ userId: q.userId, limit: EXPORT_PAGE, cursor })
-      const page: Page<Session> = await this.#runtime.read((s) => s.listSessions(listing))
-      for (const session of page.items) if (exportsSession(q.since, session)) yield* one(session.id)
-      cursor = page.nextCursor
-    } while (cursor !== null)
+  exportSessions(query?: ExportQuery): AsyncGenerator<ExportRecord, void, undefined> {
+    return operations.exportAll(this.#runtime, query)
   }
 
   /** Synchronous `exportSessions`: each session is read when the iteration reaches it. */
-  *exportSessionsSync(query?: ExportQuery): Generator<ExportRecord, void, undefined> {
-    const q = normaliseExport(query)
-    yield EXPORT_HEADER
-    const one = (id: string): ExportRecord[] => {
-      const bundle = this.#runtime.readSync((s) => readBundleSync(s, id))
-      return bundle === null ? [] : bundleRecords(bundle)
-    }
-    if (q.sessionIds !== undefined) {
-      for (const id of q.sessionIds) yield* one(id)
-      return
-    }
-    let cursor: string | null = null
-    do {
-      const listing = normaliseListing({ userId: q.userId, limit: EXPORT_PAGE, cursor })
-      const page: Page<Session> = this.#runtime.readSync((s) => s.listSessions(listing))
-      for (const session of page.items) if (exportsSession(q.since, session)) yield* one(session.id)
-      cursor = page.nextCursor
-    } while (cursor !== null)
+  exportSessionsSync(query?: ExportQuery): Generator<ExportRecord, void, undefined> {
+    return operations.exportAllSync(this.#runtime, query)
   }
 
   /**
@@ -707,54 +580,22 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    * `StoreError` `IMPORT_CONFLICT`, nothing of that session written.
    */
   importRecords(records: Iterable<unknown> | AsyncIterable<unknown>, options: ProgressOptions = {}): Promise<ImportResult> {
-    return rejecting(async () => {
-      const reader = new BundleReader()
-      const totals = { sessions: 0, added: 0, skipped: 0 }
-      const write = async (bundle: SessionBundle | undefined): Promise<void> => {
-        if (bundle === undefined) return
-        const outcome = await this.#runtime.read((s) => s.importSession(bundle), true)
-        totals.sessions += 1
-        totals.added += outcome.added
-        totals.skipped += outcome.skipped
-      }
-      let done = 0
-      for await (const record of records) {
-        await write(reader.push(record))
-        options.onProgress?.(++done)
-      }
-      await write(reader.finish())
-      return totals
-    })
+    return operations.importAll(this.#runtime, records, options)
   }
 
   /** Synchronous `importRecords` over a synchronous iterable. */
   importRecordsSync(records: Iterable<unknown>, options: ProgressOptions = {}): ImportResult {
-    const reader = new BundleReader()
-    const totals = { sessions: 0, added: 0, skipped: 0 }
-    const write = (bundle: SessionBundle | undefined): void => {
-      if (bundle === undefined) return
-      const outcome = this.#runtime.readSync((s) => s.importSession(bundle))
-      totals.sessions += 1
-      totals.added += outcome.added
-      totals.skipped += outcome.skipped
-    }
-    let done = 0
-    for (const record of records) {
-      write(reader.push(record))
-      options.onProgress?.(++done)
-    }
-    write(reader.finish())
-    return totals
+    return operations.importAllSync(this.#runtime, records, options)
   }
 
   /** How many sessions, messages, tool calls, agent states, runs, traces and spans the store holds. */
   stats(): Promise<StoreStats> {
-    return this.#runtime.read((s) => s.stats())
+    return readAsync(this.#runtime, () => STATS_CALL)
   }
 
   /** Synchronous `stats`. */
   statsSync(): StoreStats {
-    return this.#runtime.readSync((s) => s.stats())
+    return readSync(this.#runtime, STATS_CALL)
   }
 
   toString(): string {
