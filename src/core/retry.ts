@@ -20,14 +20,14 @@ export function retryUntilSync<T>(attempt: () => T, deadlineMs: number): T {
 }
 
 /** The shortest time an attempt is given, however little of the deadline is left. */
-const MIN_ATTEMPT_MS = 1000
+export const MIN_ATTEMPT_MS = 1000
 
 /**
  * `work`, or `StoreUnavailableError` `TIMEOUT` once `ms` have passed without an answer (a server
  * that stopped answering without closing the connection). The work goes on unobserved: a write
  * that times out here may still commit — as any write whose reply is lost.
  */
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError('TIMEOUT', `the store did not answer within ${ms} ms`)), ms)

@@ -1,7 +1,10 @@
-import { ConfigError, StoreError } from './errors.js'
+import { ConfigError, StoreError, StoreUnavailableError } from './errors.js'
 import { flushBeforeExit } from './exit-flush.js'
-import { retryUntil, retryUntilSync } from './retry.js'
-import type { Backend, Store, SyncStore, WriteOp } from './store.js'
+import { MIN_ATTEMPT_MS, retryUntil, retryUntilSync, withinMs } from './retry.js'
+import { lazyStore } from './spool/lazy-store.js'
+import type { SpoolOpener, SpoolStatus } from './spool/spool-file.js'
+import { Spool } from './spool/spool.js'
+import type { Backend, Store, SyncStore, WriteOp, WriteResult } from './store.js'
 import { WriteQueue } from './write-queue.js'
 
 /** What the runtime needs besides the backend. */
@@ -10,6 +13,8 @@ export interface RuntimeSettings {
   readonly maxBatch: number
   /** Hooks resolve once queued, not once committed (`durability: 'buffered'`). */
   readonly buffered: boolean
+  /** Where writes go while the store is unreachable (`spool` option), and how that file is opened. */
+  readonly spool?: { readonly path: string; readonly open: SpoolOpener } | undefined
 }
 
 /** An opened async store and what is under way on it; closed once both are done. */
@@ -61,10 +66,20 @@ export class StoreRuntime {
   #failures: unknown[] = []
   #stopFlushOnExit: (() => void) | undefined
   readonly #background = new Set<Promise<void>>()
+  readonly #spool: Spool | undefined
 
   constructor(backend: Backend, settings: RuntimeSettings) {
     this.#backend = backend
     this.#settings = settings
+    if (settings.spool !== undefined) {
+      this.#spool = new Spool({
+        path: settings.spool.path,
+        target: backend.description,
+        open: settings.spool.open,
+        maxBatch: settings.maxBatch,
+        replay: (ops) => this.#replay(ops),
+      })
+    }
   }
 
   /** Whether each attempt is bounded by the deadline (see `Backend.network`). */
@@ -82,8 +97,13 @@ export class StoreRuntime {
     if (this.#async !== undefined) return this.#async
     this.#opening ??= (async () => {
       if (this.#closing) await this.#closing
-      const store = await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
-      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded), this.#settings.maxBatch)
+      const spool = this.#spool
+      // With a spool, an unreachable store must not fail the open: its writes go to the spool.
+      const store = spool !== undefined
+        ? lazyStore(() => this.#backend.open(), this.#backend.description)
+        : await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
+      const direct = (ops: readonly WriteOp[]): Promise<WriteResult> => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded)
+      const queue = new WriteQueue(spool !== undefined ? (ops) => spool.write(ops, direct) : direct, this.#settings.maxBatch)
       this.#async = new AsyncSide(store, queue)
       return this.#async
     })().finally(() => { this.#opening = undefined })
@@ -131,6 +151,7 @@ export class StoreRuntime {
       } else {
         await this.#commit(side, op)
       }
+      await this.#spoolReplayed()
       return this.#readOn(side, read)
     })())
   }
@@ -139,7 +160,10 @@ export class StoreRuntime {
   async read<T>(read: (store: Store) => Promise<T>, afterWrites = false): Promise<T> {
     const side = await this.#side()
     return side.track((async () => {
-      if (afterWrites) await side.queue.drain()
+      if (afterWrites) {
+        await side.queue.drain()
+        await this.#spoolReplayed()
+      }
       return this.#readOn(side, read)
     })())
   }
@@ -160,6 +184,10 @@ export class StoreRuntime {
   async flush(): Promise<void> {
     const side = this.#async
     if (side) await side.queue.drain()
+    if (this.#spool) {
+      await this.#spool.drain(this.#settings.retryDeadlineMs)
+      this.#failures.push(...this.#spool.takeFailures())
+    }
     const failures = this.#failures
     this.#failures = []
     if (failures.length === 1) throw failures[0]
@@ -177,16 +205,66 @@ export class StoreRuntime {
     return this.#sync
   }
 
-  /** Writes one op on the calling thread, retried within the deadline. */
+  /** Writes one op on the calling thread, retried within the deadline (then spooled, with a spool). */
   writeSync(op: WriteOp): void {
-    const store = this.#syncStore()
-    retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs)
+    const direct = (ops: readonly WriteOp[]): void => { retryUntilSync(() => this.#syncStore().write(ops), this.#settings.retryDeadlineMs) }
+    if (this.#spool) this.#spool.writeSync([op], direct)
+    else direct([op])
   }
 
-  /** Runs a read on the calling thread, retried within the deadline. */
-  readSync<T>(read: (store: SyncStore) => T): T {
+  /**
+   * Runs a read on the calling thread, retried within the deadline. `afterWrites`: the read must
+   * see every write made so far, so it fails with `SPOOL_PENDING` while the spool holds writes
+   * (the sync surface cannot wait for their replay; `flush()` replays them).
+   */
+  readSync<T>(read: (store: SyncStore) => T, afterWrites = false): T {
+    if (afterWrites && this.#spool?.isSpooling() === true) throw this.#pendingError()
     const store = this.#syncStore()
     return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs)
+  }
+
+  // ---- spool ---------------------------------------------------------------------------
+
+  /** How many writes wait in the spool and since when; null without a spool. */
+  spoolStatus(): SpoolStatus | null {
+    return this.#spool?.status() ?? null
+  }
+
+  /**
+   * One attempt to write spooled ops to the store, bounded like every attempt on a network
+   * store. While a close is under way no new store is opened for it (the spool keeps the writes).
+   */
+  async #replay(ops: readonly WriteOp[]): Promise<unknown> {
+    const side = this.#async ?? (this.#closing ? undefined : await this.#side())
+    if (side === undefined || side.closed) throw this.#closedError()
+    return side.track(withinMs(side.store.write(ops), Math.max(MIN_ATTEMPT_MS, this.#settings.retryDeadlineMs)))
+  }
+
+  /** Waits (within the deadline) until the spool holds no write, for calls that must see every write made so far. */
+  async #spoolReplayed(): Promise<void> {
+    if (this.#spool === undefined || await this.#spool.drain(this.#settings.retryDeadlineMs)) return
+    throw this.#pendingError()
+  }
+
+  #pendingError(): StoreUnavailableError {
+    const { pending, path } = this.#spool!.status()
+    return new StoreUnavailableError('SPOOL_PENDING', `${pending} writes to ${this.#backend.description} wait in the spool ${path} and this call must come after them; the store has not taken them yet (flush() replays them)`)
+  }
+
+  /**
+   * Before a close: replays the spool within the deadline (when this instance used it), then
+   * stops its replay and closes the file. What the store did not take stays spooled for the
+   * next open, and a warning says how much.
+   */
+  async #settleSpool(spool: Spool, errors: unknown[]): Promise<void> {
+    const side = this.#async
+    if (side !== undefined) await side.queue.drain()
+    if (spool.isOpen && side !== undefined && !await spool.drain(this.#settings.retryDeadlineMs)) {
+      const { pending, path } = spool.status()
+      process.emitWarning(`agentdb: ${pending} writes to ${this.#backend.description} stay in the spool ${path}; the next process that opens it replays them`)
+    }
+    await spool.stop()
+    errors.push(...spool.takeFailures())
   }
 
   // ---- closing -------------------------------------------------------------------------
@@ -203,6 +281,7 @@ export class StoreRuntime {
   async #shutdown(): Promise<void> {
     const errors: unknown[] = []
     if (this.#opening) await this.#opening.catch(noop) // its failure was reported to its caller
+    if (this.#spool) await this.#settleSpool(this.#spool, errors).catch((error: unknown) => { errors.push(error) })
     await this.#detachAsync().catch((error: unknown) => { errors.push(error) })
     await Promise.all([...this.#background]) // closes started by close(); their errors were warned
     this.#stopFlushOnExit?.()
@@ -235,6 +314,7 @@ export class StoreRuntime {
    * closed in the background once it has (`aclose()` waits for that too).
    */
   close(): void {
+    this.#spool?.stopSoon()
     if (this.#async) {
       const closing = this.#detachAsync()
         .catch((error: unknown) => {

@@ -10,12 +10,13 @@ import { checkIdentifier } from '../sql/identifiers.js'
 import { postgresDialect } from './dialect.js'
 import { PostgresPool, type PostgresPoolOptions } from './driver.js'
 import { singleStatementWritePlan } from './write.js'
+import type { SpoolOptions } from '../../core/spool/spool-file.js'
 
 /**
  * Options of the PostgreSQL store, also as URL query:
  * `postgresql://app@db:5432/agents?schema=agentdb&poolSize=20`.
  */
-export interface PostgresOptions {
+export interface PostgresOptions extends SpoolOptions {
   /** Most connections the pool opens (default 10). */
   readonly poolSize?: number
   /** Schema of the tables, created if absent (default `public`): letters, digits, underscores. */
