@@ -77,6 +77,7 @@ export class StoreRuntime {
         target: backend.description,
         open: settings.spool.open,
         maxBatch: settings.maxBatch,
+        holdMs: settings.retryDeadlineMs,
         replay: (ops) => this.#replay(ops),
       })
     }

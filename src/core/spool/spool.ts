@@ -14,6 +14,8 @@ export interface SpoolSettings {
   readonly open: SpoolOpener
   /** Most spooled writes replayed in one store write. */
   readonly maxBatch: number
+  /** Longest a write waits for the replay to catch up once the store answers again (then it is spooled). */
+  readonly holdMs: number
   /**
    * Writes spooled ops to the store in one attempt (bounded in time): rejects with
    * `StoreUnavailableError` while the store does not answer.
@@ -28,6 +30,8 @@ const unreadable = (entry: SpoolEntry, error: unknown): StoreError =>
   new StoreError('STORE_FAILED', `spooled write ${entry.id} of session ${JSON.stringify(entry.sessionId.slice(0, 80))} cannot be read back from the spool`, { cause: error })
 
 type Step = 'progress' | 'wait' | 'empty'
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve) })
 
 /**
  * Writes that could not reach the store, kept in order in a local file until they can
@@ -49,8 +53,10 @@ export class Spool {
   #active = false
   #stopped = false
   #loop: Promise<void> | undefined
+  /** The last replay attempt reached the store: writes wait for the replay to finish rather than spool behind it. */
+  #answering = false
   #wake: (() => void) | undefined
-  #emptied: (() => void)[] = []
+  #waiters: (() => void)[] = []
   #failures: unknown[] = []
 
   constructor(settings: SpoolSettings) {
@@ -91,7 +97,19 @@ export class Spool {
    * @throws StoreUnavailableError `SPOOL_FAILED` when the spool file could not take them either.
    */
   async write(ops: readonly WriteOp[], direct: (ops: readonly WriteOp[]) => Promise<WriteResult>): Promise<WriteResult> {
-    if (this.isSpooling()) return this.#append(ops)
+    if (this.isSpooling()) {
+      // The store answers and the replay is catching up: wait for it rather than spool behind it
+      // (a steady writer would keep the spool from ever emptying), within `holdMs`.
+      const until = Date.now() + this.#settings.holdMs
+      while (this.#active && this.#answering && Date.now() < until) await this.#change(until - Date.now())
+      if (this.#active) {
+        // An append costs no I/O wait the event loop sees: without this turn, a writer that awaits
+        // each hook would spool in a chain of microtasks and starve timers, the replay's included.
+        // Writes made meanwhile join the queue's next batch, one append (one sync) for all of them.
+        await nextTurn()
+        return this.#append(ops)
+      }
+    }
     try {
       return await direct(ops)
     } catch (error) {
@@ -148,13 +166,24 @@ export class Spool {
     if (!this.#active) return true
     this.#start()
     this.#wake?.()
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      new Promise<void>((resolve) => this.#emptied.push(resolve)),
-      new Promise<void>((resolve) => { timer = setTimeout(resolve, deadlineMs) }),
-    ])
-    clearTimeout(timer)
+    const until = Date.now() + deadlineMs
+    while (this.#active && Date.now() < until) await this.#change(until - Date.now())
     return !this.#active
+  }
+
+  /** Resolves at the next change of the replay's state (emptied, reached the store or not), or after `ms`. */
+  #change(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    return Promise.race([
+      new Promise<void>((resolve) => this.#waiters.push(resolve)),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, ms) }),
+    ]).finally(() => clearTimeout(timer))
+  }
+
+  #notify(): void {
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const wake of waiters) wake()
   }
 
   #start(): void {
@@ -172,7 +201,15 @@ export class Spool {
       }
       if (step === 'progress') {
         delay = FIRST_DELAY_MS
+        if (!this.#answering) {
+          this.#answering = true
+          this.#notify()
+        }
         continue
+      }
+      if (this.#answering) {
+        this.#answering = false
+        this.#notify()
       }
       await this.#pause(Math.random() * delay)
       delay = Math.min(delay * 2, MAX_DELAY_MS)
@@ -182,10 +219,9 @@ export class Spool {
   /** Nothing of this target waits: writes go to the store again. */
   #idle(): void {
     this.#active = false
+    this.#answering = false
     this.#file?.release(this.#token)
-    const waiters = this.#emptied
-    this.#emptied = []
-    for (const wake of waiters) wake()
+    this.#notify()
   }
 
   /** A pause of the loop that `drain` and `stop` cut short. Its timer does not keep the process alive. */
@@ -271,6 +307,8 @@ export class Spool {
     const file = this.#file
     this.#file = undefined
     this.#active = false
+    this.#answering = false
+    this.#notify()
     if (file === undefined) return
     file.release(this.#token)
     file.close()
