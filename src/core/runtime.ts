@@ -208,7 +208,10 @@ export class StoreRuntime {
 
   /** Writes one op on the calling thread, retried within the deadline (then spooled, with a spool). */
   writeSync(op: WriteOp): void {
-    const direct = (ops: readonly WriteOp[]): void => { retryUntilSync(() => this.#syncStore().write(ops), this.#settings.retryDeadlineMs) }
+    const direct = (ops: readonly WriteOp[]): void => {
+      const store = this.#syncStore()
+      retryUntilSync(() => store.write(ops), this.#settings.retryDeadlineMs)
+    }
     if (this.#spool) this.#spool.writeSync([op], direct)
     else direct([op])
   }

@@ -214,12 +214,14 @@ interface Child {
   readonly acks: Map<string, string[]>
   readonly pending: number[]
   readonly exited: Promise<void>
+  readonly idle: () => boolean
 }
 
 function startWriter(config: Record<string, unknown>): Child {
   const child = spawn(process.execPath, [WRITER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] })
   const acks = new Map<string, string[]>()
   const pending: number[] = []
+  let idle = false
   let rest = ''
   let errors = ''
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -229,12 +231,13 @@ function startWriter(config: Record<string, unknown>): Child {
       const [word, a, b] = line.split(' ')
       if (word === 'ack') acks.set(a!, [...(acks.get(a!) ?? []), b!])
       else if (word === 'pending') pending.push(Number(a))
+      else if (word === 'idle') idle = true
     }
   })
   child.stderr!.on('data', (chunk: Buffer) => { errors += chunk.toString() })
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   void exited.then(() => { if (child.signalCode !== 'SIGKILL' && child.exitCode !== 0) console.error(errors) })
-  return { process: child, acks, pending, exited }
+  return { process: child, acks, pending, exited, idle: () => idle }
 }
 
 /**
@@ -306,6 +309,41 @@ describe('spool: SIGKILL while spooling, and while replaying', { skip: canRunPri
         seed, acknowledgedByA: spooledByA, acknowledgedByB: [...b.acks.values()].reduce((n, l) => n + l.length, 0), pendingWhenBWasKilled: pendingAtKill, lost: 0, duplicated,
       })
       assert.equal(duplicated, 0)
+    } finally {
+      await db.aclose()
+    }
+  })
+})
+
+describe('spool: one replayer at a time', { skip: canRunPrivate('postgres') ? false : 'postgres cannot be run privately here' }, () => {
+  let server: PrivateServer
+  before(async () => { server = await PrivateServer.create('postgres') })
+  after(() => server?.destroy())
+
+  it('a live holder keeps the spool from a second process; once it is SIGKILLed its claim is taken over', async (t) => {
+    const dir = tempDir(t)
+    const spool = join(dir, 'spool.db')
+    const url = urlWithPassword(server)
+    await server.kill()
+    const a = startWriter({ url, spool, tag: 'A', sessions: 2, maxMs: 1500, statusMs: 1000, retryDeadlineMs: 300, maxBatchSize: 100, holdMs: 120_000 })
+    t.after(() => { if (a.process.exitCode === null && a.process.signalCode === null) a.process.kill('SIGKILL') })
+    await until('A spooled and idle', 60_000, () => a.idle())
+    a.process.kill('SIGSTOP') // alive, holding the claim, and no longer replaying
+    await server.start()
+    const acknowledged = [...a.acks.values()].reduce((n, l) => n + l.length, 0)
+    assert.ok(acknowledged > 0)
+
+    const db = new PraisonAIDB(url, { spool, retryDeadlineMs: 1500 })
+    try {
+      await db.flush()
+      assert.equal((await db.spoolStatus())?.pending, acknowledged, 'nothing was replayed while A holds the claim')
+      assert.deepEqual(await db.getMessages('s0'), [], 'the store has none of A\'s writes')
+      a.process.kill('SIGKILL')
+      await a.exited
+      await db.flush()
+      assert.equal((await db.spoolStatus())?.pending, 0, 'the dead holder\'s claim was taken over and the spool replayed')
+      for (const [id, acks] of a.acks) assert.deepEqual((await db.getMessages(id)).map((m) => m.content), acks)
+      recordFigure((m) => t.diagnostic(m), 'spool postgres claim', { acknowledged, replayedWhileHeld: 0, lost: 0, duplicated: 0 })
     } finally {
       await db.aclose()
     }
