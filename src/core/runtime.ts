@@ -74,7 +74,7 @@ export class StoreRuntime {
     if (settings.spool !== undefined) {
       this.#spool = new Spool({
         path: settings.spool.path,
-        target: backend.description,
+        target: backend.identity ?? backend.description,
         open: settings.spool.open,
         maxBatch: settings.maxBatch,
         holdMs: settings.retryDeadlineMs,

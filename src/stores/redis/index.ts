@@ -78,6 +78,7 @@ function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): B
   })
   return {
     description: `${url.scheme}://${hostPort(host, target.port)}/${target.db}`,
+    identity: `${url.scheme}://${hostPort(host, target.port)}/${target.db}?keyPrefix=${encodeURIComponent(keys.prefix)}`,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
     threads: { sync: 'bridge' },
