@@ -50,6 +50,16 @@ function spoolBytes(path: string): Buffer {
   return Buffer.concat([path, `${path}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p)))
 }
 
+/** How many writes a spool file holds, read by a connection of the test's own. */
+function spooledRows(path: string): number {
+  const db = new Database(path, { readonly: true })
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM spooled').get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
 /** Copies a spool's files as they are now (this thread is its only writer, so no write is half done). */
 function copySpool(from: string, to: string): void {
   copyFileSync(from, to)
@@ -282,6 +292,8 @@ describe('spool: SIGKILL while spooling, and while replaying', { skip: canRunPri
     a.process.kill('SIGKILL')
     await a.exited
     const spooledByA = [...a.acks.values()].reduce((n, l) => n + l.length, 0)
+    const leftByA = spooledRows(spool)
+    assert.ok(leftByA >= spooledByA && leftByA <= spooledByA + base.sessions, `A's ${spooledByA} acknowledged writes (and at most one unacknowledged per session) are spooled, found ${leftByA}`)
 
     await server.start()
     // B replays A's writes in batches of 5 and writes its own behind them; killed mid-replay.
@@ -289,7 +301,8 @@ describe('spool: SIGKILL while spooling, and while replaying', { skip: canRunPri
     await until('B replaying', 60_000, () => b.pending.length > 0 && Math.min(...b.pending) < b.pending[0]! - 20)
     b.process.kill('SIGKILL')
     await b.exited
-    const pendingAtKill = b.pending[b.pending.length - 1]!
+    const pendingAtKill = spooledRows(spool)
+    assert.ok(pendingAtKill > 0, 'B died with writes still to replay')
 
     const db = new PraisonAIDB(url, { spool, retryDeadlineMs: 10_000 })
     try {
