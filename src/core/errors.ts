@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'MODEL_FAILED'
   | 'MAX_STEPS'
   | 'PERSISTENCE_FAILED'
+  | 'SPOOL_INVALID'
+  | 'SPOOL_FAILED'
+  | 'SPOOL_PENDING'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */
 export class AgentDBError extends Error {

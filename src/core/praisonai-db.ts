@@ -21,6 +21,8 @@ import {
 } from './run-args.js'
 import { StoreRuntime } from './runtime.js'
 import { UserScopeAccess, checkUserId, type SessionAccess } from './user-scope.js'
+import type { SpoolOptions, SpoolStatus } from './spool/spool-file.js'
+import { readSpoolOption } from './spool/spool-option.js'
 import type { Backend, SessionBundle } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
 import {
@@ -142,8 +144,9 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     const buffered = reader.choice<Durability>('durability', ['durable', 'buffered'], 'durable') === 'buffered'
     const syncTimeoutMs = reader.integer('syncTimeoutMs', retryDeadlineMs + 30_000, 1, 3_600_000)
     this.#backend = build(syncTimeoutMs)
+    const spool = readSpoolOption(anyReader.as<SpoolOptions>(), this.#backend)
     anyReader.finish(this.#backend.description)
-    this.#runtime = new StoreRuntime(this.#backend, { retryDeadlineMs, maxBatch: Math.min(maxBatch, this.#backend.maxBatch), buffered })
+    this.#runtime = new StoreRuntime(this.#backend, { retryDeadlineMs, maxBatch: Math.min(maxBatch, this.#backend.maxBatch), buffered, spool })
   }
 
   /**
@@ -227,6 +230,19 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    */
   flush(): Promise<void> {
     return this.#runtime.flush()
+  }
+
+  /**
+   * With the `spool` option: how many writes wait in the spool for this store, since when,
+   * and how many the store refused on replay; null without a spool. Reads the local file only.
+   */
+  spoolStatus(): Promise<SpoolStatus | null> {
+    return rejecting(() => Promise.resolve(this.#runtime.spoolStatus()))
+  }
+
+  /** Synchronous `spoolStatus`. */
+  spoolStatusSync(): SpoolStatus | null {
+    return this.#runtime.spoolStatus()
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -323,7 +339,7 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     const op = agentStateOp('started', agentArgs(first, name, agentId, metadata))
     this.#runtime.writeSync(op)
     try {
-      return this.#runtime.readSync((store) => store.getMessages(op.session.id, {}))
+      return this.#runtime.readSync((store) => store.getMessages(op.session.id, {}), true)
     } catch (error) {
       return noHistoryWithoutReads(error)
     }
@@ -588,7 +604,7 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
   /** Synchronous `deleteSession`. */
   deleteSessionSync(sessionId: string): boolean {
     const id = checkSessionId(sessionId)
-    return this.#runtime.readSync((s) => s.deleteSession(id))
+    return this.#runtime.readSync((s) => s.deleteSession(id), true)
   }
 
   // ---- operations: search, prune, export, import, stats ----------------------------------
@@ -641,7 +657,7 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     const sessions: Session[] = []
     for (;;) {
       const current = batch
-      const pruned = this.#runtime.readSync((s) => s.pruneSessions(current))
+      const pruned = this.#runtime.readSync((s) => s.pruneSessions(current), true)
       sessions.push(...pruned)
       options.onProgress?.(sessions.length)
       if (pruned.length < batch.limit) return { dryRun: batch.dryRun, sessions }
