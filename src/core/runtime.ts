@@ -218,12 +218,14 @@ export class StoreRuntime {
   /**
    * Resolves once every write made so far is committed; with buffered durability rejects
    * with the first write that failed since the last flush (several: an `AggregateError`).
+   * With a spool, once every write spooled so far is replayed, or the store has taken none
+   * of them for `#patienceMs` (then they stay spooled: `spoolStatus()` tells).
    */
   async flush(): Promise<void> {
     const side = this.#async
     if (side) await side.queue.drain()
     if (this.#spool) {
-      await this.#spool.drain(this.#settings.retryDeadlineMs)
+      await this.#spool.drain(this.#patienceMs, true)
       this.#failures.push(...this.#spool.takeFailures())
     }
     const failures = this.#failures
@@ -291,7 +293,16 @@ export class StoreRuntime {
     return side.track(withinMs(side.store.write(ops), Math.max(MIN_ATTEMPT_MS, this.#settings.retryDeadlineMs)))
   }
 
-  /** Waits (within the deadline) until the spool holds no write, for calls that must see every write made so far. */
+  /**
+   * How long `flush()` and `aclose()` wait for a replay that has stopped moving: as long as one
+   * replay attempt may take. A replay that moves is waited for to its end, however long the
+   * spool: it is what they are for, and the store is answering.
+   */
+  get #patienceMs(): number {
+    return Math.max(MIN_ATTEMPT_MS, this.#settings.retryDeadlineMs)
+  }
+
+  /** Waits (within the deadline) until the spool holds no write made so far, for calls that must see every one of them. */
   async #spoolReplayed(): Promise<void> {
     if (this.#spool === undefined || await this.#spool.drain(this.#settings.retryDeadlineMs)) return
     throw this.#pendingError()
@@ -303,14 +314,14 @@ export class StoreRuntime {
   }
 
   /**
-   * Before a close: replays the spool within the deadline (when this instance used it), then
+   * Before a close: replays the spool as `flush()` does (when this instance used it), then
    * stops its replay and closes the file. What the store did not take stays spooled for the
    * next open, and a warning says how much.
    */
   async #settleSpool(spool: Spool, errors: unknown[]): Promise<void> {
     const side = this.#async
     if (side !== undefined) await side.queue.drain()
-    if (spool.isOpen && side !== undefined && !await spool.drain(this.#settings.retryDeadlineMs)) {
+    if (spool.isOpen && side !== undefined && !await spool.drain(this.#patienceMs, true)) {
       const { pending, path } = spool.status()
       process.emitWarning(`agentdb: ${pending} writes to ${this.#backend.description} stay in the spool ${path}; the next process that opens it replays them`)
     }

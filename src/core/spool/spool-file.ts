@@ -29,6 +29,8 @@ export interface SpoolFile {
   append(entries: readonly { readonly sessionId: string; readonly op: string }[]): void
   /** The first `limit` entries of the target's log, in order. */
   head(limit: number): readonly SpoolEntry[]
+  /** The id of the last entry of the target's log (0 when it holds none): what a drain waits for. */
+  lastId(): number
   /** Removes the target's entries up to and including `id`. */
   remove(throughId: number): void
   /** Moves one entry the store refused to the `failed` table, with the error's message. */

@@ -53,6 +53,10 @@ export class Spool {
   #active = false
   #stopped = false
   #loop: Promise<void> | undefined
+  /** The replay loop's current backoff; a drain starts it again from the first delay. */
+  #delay = FIRST_DELAY_MS
+  /** Batches the store has taken (or set aside) so far: a drain's sign that the replay moves. */
+  #progress = 0
   /** The last replay attempt reached the store: writes wait for the replay to finish rather than spool behind it. */
   #answering = false
   #wake: (() => void) | undefined
@@ -158,17 +162,38 @@ export class Spool {
   }
 
   /**
-   * Replays now (skipping the backoff) and waits until the spool holds no write of this target,
-   * or `deadlineMs` passed. Resolves to whether it is empty.
+   * Replays now (the backoff cut short and started again from its first delay, so a store that
+   * is still starting is probed again soon) and waits until every write of this target spooled
+   * before the call has been replayed. Resolves to whether they all were: false once
+   * `deadlineMs` passed since the call or, with `patient`, since the store last took a batch
+   * (a replay that moves is waited for to its end; one the store stopped taking is not).
    */
-  async drain(deadlineMs: number): Promise<boolean> {
-    this.#open()
+  async drain(deadlineMs: number, patient = false): Promise<boolean> {
+    const file = this.#open()
     if (!this.#active) return true
+    const mark = file.lastId()
+    this.#delay = FIRST_DELAY_MS
     this.#start()
     this.#wake?.()
-    const until = Date.now() + deadlineMs
-    while (this.#active && Date.now() < until) await this.#change(until - Date.now())
-    return !this.#active
+    let until = Date.now() + deadlineMs
+    let progress = this.#progress
+    while (!this.#replayedThrough(mark)) {
+      if (patient && this.#progress !== progress) {
+        progress = this.#progress
+        until = Date.now() + deadlineMs
+      }
+      const left = until - Date.now()
+      if (left <= 0) return false
+      await this.#change(left)
+    }
+    return true
+  }
+
+  /** Whether the spool holds no write of this target up to `mark` (writes spooled later may wait). */
+  #replayedThrough(mark: number): boolean {
+    if (!this.#active || this.#file === undefined) return !this.#active
+    const first = this.#file.head(1)[0]
+    return first === undefined || first.id > mark
   }
 
   /** Resolves at the next change of the replay's state (emptied, reached the store or not), or after `ms`. */
@@ -192,7 +217,7 @@ export class Spool {
   }
 
   async #run(): Promise<void> {
-    let delay = FIRST_DELAY_MS
+    this.#delay = FIRST_DELAY_MS
     while (!this.#stopped && this.#active) {
       const step = await this.#step()
       if (step === 'empty') {
@@ -200,19 +225,19 @@ export class Spool {
         return
       }
       if (step === 'progress') {
-        delay = FIRST_DELAY_MS
-        if (!this.#answering) {
-          this.#answering = true
-          this.#notify()
-        }
+        this.#delay = FIRST_DELAY_MS
+        this.#progress++
+        this.#answering = true
+        this.#notify() // a drain counts the batch; held writes look again
         continue
       }
       if (this.#answering) {
         this.#answering = false
         this.#notify()
       }
+      const delay = this.#delay
+      this.#delay = Math.min(delay * 2, MAX_DELAY_MS)
       await this.#pause(Math.random() * delay)
-      delay = Math.min(delay * 2, MAX_DELAY_MS)
     }
   }
 

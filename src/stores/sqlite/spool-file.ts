@@ -67,6 +67,7 @@ class SqliteSpoolFile implements SpoolFile {
   readonly #db: BetterSqlite3.Database
   readonly #insert: BetterSqlite3.Statement<unknown[]>
   readonly #head: BetterSqlite3.Statement<unknown[]>
+  readonly #lastId: BetterSqlite3.Statement<unknown[]>
   readonly #remove: BetterSqlite3.Statement<unknown[]>
   readonly #fail: BetterSqlite3.Statement<unknown[]>
   readonly #pending: BetterSqlite3.Statement<unknown[]>
@@ -90,6 +91,7 @@ class SqliteSpoolFile implements SpoolFile {
       this.#db.exec(SCHEMA)
       this.#insert = this.#db.prepare('INSERT INTO spooled (target, session_id, spooled_at, op) VALUES (?, ?, ?, ?)')
       this.#head = this.#db.prepare('SELECT id, session_id, op FROM spooled WHERE target = ? ORDER BY id LIMIT ?')
+      this.#lastId = this.#db.prepare('SELECT coalesce(max(id), 0) AS id FROM spooled WHERE target = ?')
       this.#remove = this.#db.prepare('DELETE FROM spooled WHERE target = ? AND id <= ?')
       this.#fail = this.#db.prepare('INSERT INTO failed (id, target, session_id, op, error, failed_at) VALUES (?, ?, ?, ?, ?, ?)')
       this.#pending = this.#db.prepare('SELECT count(*) AS pending, min(spooled_at) AS oldest FROM spooled WHERE target = ?')
@@ -128,6 +130,10 @@ class SqliteSpoolFile implements SpoolFile {
   head(limit: number): readonly SpoolEntry[] {
     const rows = this.#run('could not be read', () => this.#head.all(this.#target, limit) as { id: number; session_id: string; op: string }[])
     return rows.map((row) => ({ id: row.id, sessionId: row.session_id, op: row.op }))
+  }
+
+  lastId(): number {
+    return this.#run('could not be read', () => (this.#lastId.get(this.#target) as { id: number }).id)
   }
 
   remove(throughId: number): void {
