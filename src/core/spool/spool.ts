@@ -211,9 +211,15 @@ export class Spool {
     for (const wake of waiters) wake()
   }
 
+  /**
+   * Starts the replay loop unless one runs. The loop marks itself gone in the same turn as it
+   * goes idle (not in a later `finally`), so a write spooled right after the spool emptied
+   * always starts a new one.
+   */
   #start(): void {
     if (this.#loop !== undefined || this.#stopped) return
-    this.#loop = this.#run().finally(() => { this.#loop = undefined })
+    const loop: Promise<void> = this.#run().finally(() => { if (this.#loop === loop) this.#loop = undefined })
+    this.#loop = loop
   }
 
   async #run(): Promise<void> {
@@ -221,6 +227,7 @@ export class Spool {
     while (!this.#stopped && this.#active) {
       const step = await this.#step()
       if (step === 'empty') {
+        this.#loop = undefined
         this.#idle()
         return
       }
