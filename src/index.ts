@@ -5,6 +5,7 @@ export { PostgresDB, type PostgresDBOptions } from './stores/postgres/named.js'
 export { MySQLDB, type MySQLDBOptions } from './stores/mysql/named.js'
 export { RedisDB, type RedisDBOptions } from './stores/redis/named.js'
 export type { SplitTarget, Target } from './core/targets.js'
+export type { SpoolOptions, SpoolStatus } from './core/spool/spool-file.js'
 export type { StoreModule } from './core/offload/threads.js'
 export type { AgentEventArgs, MessageArgs, ToolCallArgs } from './core/hook-args.js'
 export type {

@@ -25,6 +25,9 @@ export type ErrorCode =
   | 'MAX_STEPS'
   | 'PERSISTENCE_FAILED'
   | 'OPERATION_REUSED'
+  | 'SPOOL_INVALID'
+  | 'SPOOL_FAILED'
+  | 'SPOOL_PENDING'
 
 /** Base class of every error agentdb throws. `code` is stable; `cause` holds the wrapped error. */
 export class AgentDBError extends Error {

@@ -16,6 +16,8 @@ import {
 } from './run-args.js'
 import { StoreRuntime } from './runtime.js'
 import { UserScopeAccess, checkUserId, type SessionAccess } from './user-scope.js'
+import type { SpoolOptions, SpoolStatus } from './spool/spool-file.js'
+import { readSpoolOption } from './spool/spool-option.js'
 import type { Backend } from './store.js'
 import { resolveTarget, type Target } from './targets.js'
 import type { StoreOptionsFor } from '../stores/registry.js'
@@ -24,6 +26,7 @@ import {
   agentArgs, agentEndOp, agentMessageOp, messageArgs, queued, runEndArgs, runStartArgs, startAgent, startAgentSync, toolArgs, userMessageOp,
 } from './facade/hooks.js'
 import * as operations from './facade/operations.js'
+import { rejecting } from './facade/plan.js'
 import {
   INFO_CALL, STATS_CALL, agentStatesCall, deleteCall, listingCall, messagesCall, readAsync, readHistory, readHistorySync, readSync, runsCall,
   sessionCall, sessionKeyCall, timelineCall, toolCallsCall, tracesCall,
@@ -118,8 +121,9 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
     const buffered = reader.choice<Durability>('durability', ['durable', 'buffered'], 'durable') === 'buffered'
     const syncTimeoutMs = reader.integer('syncTimeoutMs', retryDeadlineMs + 30_000, 1, 3_600_000)
     this.#backend = build(syncTimeoutMs)
+    const spool = readSpoolOption(anyReader.as<SpoolOptions>(), this.#backend)
     anyReader.finish(this.#backend.description)
-    this.#runtime = new StoreRuntime(this.#backend, { retryDeadlineMs, maxBatch: Math.min(maxBatch, this.#backend.maxBatch), buffered })
+    this.#runtime = new StoreRuntime(this.#backend, { retryDeadlineMs, maxBatch: Math.min(maxBatch, this.#backend.maxBatch), buffered, spool })
   }
 
   /**
@@ -203,6 +207,19 @@ export class PraisonAIDB<T extends Target = Target> implements AsyncDisposable, 
    */
   flush(): Promise<void> {
     return this.#runtime.flush()
+  }
+
+  /**
+   * With the `spool` option: how many writes wait in the spool for this store, since when,
+   * and how many the store refused on replay; null without a spool. Reads the local file only.
+   */
+  spoolStatus(): Promise<SpoolStatus | null> {
+    return rejecting(() => Promise.resolve(this.#runtime.spoolStatus()))
+  }
+
+  /** Synchronous `spoolStatus`. */
+  spoolStatusSync(): SpoolStatus | null {
+    return this.#runtime.spoolStatus()
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -6,7 +6,7 @@ const MAX_DELAY_MS = 2000
 const sleeper = new Int32Array(new SharedArrayBuffer(4))
 
 /** The shortest time an attempt is given, however little of the deadline is left. */
-const MIN_ATTEMPT_MS = 1000
+export const MIN_ATTEMPT_MS = 1000
 
 /** When the bounded synchronous attempt under way must end (epoch ms); undefined outside one. */
 let syncAttemptEnd: number | undefined
@@ -49,7 +49,7 @@ export function retryUntilSync<T>(attempt: () => T, deadlineMs: number, boundAtt
  * that stopped answering without closing the connection). The work goes on unobserved: a write
  * that times out here may still commit — as any write whose reply is lost.
  */
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StoreUnavailableError('TIMEOUT', `the store did not answer within ${ms} ms`)), ms)

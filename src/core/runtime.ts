@@ -1,6 +1,9 @@
-import { ConfigError, StoreError } from './errors.js'
+import { ConfigError, StoreError, StoreUnavailableError } from './errors.js'
 import { flushBeforeExit } from './exit-flush.js'
-import { retryUntil, retryUntilSync } from './retry.js'
+import { MIN_ATTEMPT_MS, retryUntil, retryUntilSync, withinMs } from './retry.js'
+import { lazyStore } from './spool/lazy-store.js'
+import type { SpoolOpener, SpoolStatus } from './spool/spool-file.js'
+import { Spool } from './spool/spool.js'
 import type { Backend, Store, SyncStore, WriteOp, WriteResult } from './store.js'
 import { WriteQueue } from './write-queue.js'
 
@@ -10,6 +13,8 @@ export interface RuntimeSettings {
   readonly maxBatch: number
   /** Hooks resolve once queued, not once committed (`durability: 'buffered'`). */
   readonly buffered: boolean
+  /** Where writes go while the store is unreachable (`spool` option), and how that file is opened. */
+  readonly spool?: { readonly path: string; readonly open: SpoolOpener } | undefined
 }
 
 /** An opened async store and what is under way on it; closed once both are done. */
@@ -43,6 +48,9 @@ class AsyncSide {
 
 const noop = (): void => undefined
 const same = (result: number): number => result
+
+/** An op whose caller needs its outcome (an edit's seqs, a compare-and-set's answer): never spooled. */
+const answerMatters = (op: WriteOp): boolean => op.type === 'edit' || op.type === 'sessionKey'
 const firstResult = (result: WriteResult): number => result[0] ?? 0
 
 /**
@@ -63,10 +71,21 @@ export class StoreRuntime {
   #failures: unknown[] = []
   #stopFlushOnExit: (() => void) | undefined
   readonly #background = new Set<Promise<void>>()
+  readonly #spool: Spool | undefined
 
   constructor(backend: Backend, settings: RuntimeSettings) {
     this.#backend = backend
     this.#settings = settings
+    if (settings.spool !== undefined) {
+      this.#spool = new Spool({
+        path: settings.spool.path,
+        target: backend.identity ?? backend.description,
+        open: settings.spool.open,
+        maxBatch: settings.maxBatch,
+        holdMs: settings.retryDeadlineMs,
+        replay: (ops) => this.#replay(ops),
+      })
+    }
   }
 
   /** Whether each attempt is bounded by the deadline (see `Backend.network`). */
@@ -84,8 +103,13 @@ export class StoreRuntime {
     if (this.#async !== undefined) return this.#async
     this.#opening ??= (async () => {
       if (this.#closing) await this.#closing
-      const store = await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
-      const queue = new WriteQueue((ops) => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded), this.#settings.maxBatch)
+      const spool = this.#spool
+      // With a spool, an unreachable store must not fail the open: its writes go to the spool.
+      const store = spool !== undefined
+        ? lazyStore(() => this.#backend.open(), this.#backend.description)
+        : await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
+      const direct = (ops: readonly WriteOp[]): Promise<WriteResult> => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded)
+      const queue = new WriteQueue(spool !== undefined ? (ops) => spool.write(ops, direct) : direct, this.#settings.maxBatch)
       this.#async = new AsyncSide(store, queue)
       return this.#async
     })().finally(() => { this.#opening = undefined })
@@ -123,9 +147,26 @@ export class StoreRuntime {
    * It still goes through group commit, in call order with every other write of this process.
    */
   writeForResult(op: WriteOp): Promise<number> {
+    if (this.#spool !== undefined) return this.#writeUnspooled(op)
     const side = this.#side()
     if (side instanceof Promise) return side.then(() => this.writeForResult(op))
     return this.#commit(side, op, same)
+  }
+
+  /**
+   * `writeForResult` with a spool: the answer cannot wait for a replay, so the op is never
+   * spooled. It comes after every write made so far (the queue drained, the spool replayed
+   * within the deadline, else `SPOOL_PENDING`), then commits on its own, retried within the
+   * deadline; an unreachable store rejects it with `StoreUnavailableError`.
+   */
+  async #writeUnspooled(op: WriteOp): Promise<number> {
+    const side = await this.#side()
+    return side.track((async () => {
+      await side.queue.drain()
+      await this.#spoolReplayed()
+      if (side.closed) throw this.#closedError()
+      return firstResult(await retryUntil(() => side.store.write([op]), this.#settings.retryDeadlineMs, this.#bounded))
+    })())
   }
 
   /** Keeps a buffered write's failure for the next `flush()`/`aclose()`, and flushes before exit. */
@@ -148,6 +189,7 @@ export class StoreRuntime {
       } else {
         await this.#commit(side, op, noop)
       }
+      await this.#spoolReplayed()
       return this.#readOn(side, read)
     })())
   }
@@ -156,7 +198,10 @@ export class StoreRuntime {
   async read<T>(read: (store: Store) => Promise<T>, afterWrites = false): Promise<T> {
     const side = await this.#side()
     return side.track((async () => {
-      if (afterWrites) await side.queue.drain()
+      if (afterWrites) {
+        await side.queue.drain()
+        await this.#spoolReplayed()
+      }
       return this.#readOn(side, read)
     })())
   }
@@ -173,10 +218,16 @@ export class StoreRuntime {
   /**
    * Resolves once every write made so far is committed; with buffered durability rejects
    * with the first write that failed since the last flush (several: an `AggregateError`).
+   * With a spool, once every write spooled so far is replayed, or the store has taken none
+   * of them for `#patienceMs` (then they stay spooled: `spoolStatus()` tells).
    */
   async flush(): Promise<void> {
     const side = this.#async
     if (side) await side.queue.drain()
+    if (this.#spool) {
+      await this.#spool.drain(this.#patienceMs, true)
+      this.#failures.push(...this.#spool.takeFailures())
+    }
     const failures = this.#failures
     this.#failures = []
     if (failures.length === 1) throw failures[0]
@@ -194,16 +245,88 @@ export class StoreRuntime {
     return this.#sync
   }
 
-  /** Writes one op on the calling thread, retried within the deadline (which also bounds a network store's wait, see `retryUntilSync`); returns its `WriteResult` entry. */
+  /**
+   * Writes one op on the calling thread, retried within the deadline (which also bounds a
+   * network store's wait, see `retryUntilSync`), then spooled, with a spool; returns its
+   * `WriteResult` entry. An op whose answer matters (an edit, a compare-and-set) is never
+   * spooled: while the spool holds writes it fails with `SPOOL_PENDING`, and an unreachable
+   * store fails it with `StoreUnavailableError`.
+   */
   writeSync(op: WriteOp): number {
-    const store = this.#syncStore()
-    return firstResult(retryUntilSync(() => store.write([op]), this.#settings.retryDeadlineMs, this.#bounded))
+    let result = 0
+    const direct = (ops: readonly WriteOp[]): void => {
+      const store = this.#syncStore()
+      result = firstResult(retryUntilSync(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded))
+    }
+    if (this.#spool === undefined) direct([op])
+    else if (!answerMatters(op)) this.#spool.writeSync([op], direct)
+    else if (this.#spool.isSpooling()) throw this.#pendingError()
+    else direct([op])
+    return result
   }
 
-  /** Runs a read on the calling thread, retried within the deadline. */
-  readSync<T>(read: (store: SyncStore) => T): T {
+  /**
+   * Runs a read on the calling thread, retried within the deadline. `afterWrites`: the read must
+   * see every write made so far, so it fails with `SPOOL_PENDING` while the spool holds writes
+   * (the sync surface cannot wait for their replay; `flush()` replays them).
+   */
+  readSync<T>(read: (store: SyncStore) => T, afterWrites = false): T {
+    if (afterWrites && this.#spool?.isSpooling() === true) throw this.#pendingError()
     const store = this.#syncStore()
     return retryUntilSync(() => read(store), this.#settings.retryDeadlineMs, this.#bounded)
+  }
+
+  // ---- spool ---------------------------------------------------------------------------
+
+  /** How many writes wait in the spool and since when; null without a spool. */
+  spoolStatus(): SpoolStatus | null {
+    return this.#spool?.status() ?? null
+  }
+
+  /**
+   * One attempt to write spooled ops to the store, bounded like every attempt on a network
+   * store. While a close is under way no new store is opened for it (the spool keeps the writes).
+   */
+  async #replay(ops: readonly WriteOp[]): Promise<unknown> {
+    const side = this.#async ?? (this.#closing ? undefined : await this.#side())
+    if (side === undefined || side.closed) throw this.#closedError()
+    return side.track(withinMs(side.store.write(ops), Math.max(MIN_ATTEMPT_MS, this.#settings.retryDeadlineMs)))
+  }
+
+  /**
+   * How long `flush()` and `aclose()` wait for a replay that has stopped moving: as long as one
+   * replay attempt may take. A replay that moves is waited for to its end, however long the
+   * spool: it is what they are for, and the store is answering.
+   */
+  get #patienceMs(): number {
+    return Math.max(MIN_ATTEMPT_MS, this.#settings.retryDeadlineMs)
+  }
+
+  /** Waits (within the deadline) until the spool holds no write made so far, for calls that must see every one of them. */
+  async #spoolReplayed(): Promise<void> {
+    if (this.#spool === undefined || await this.#spool.drain(this.#settings.retryDeadlineMs)) return
+    throw this.#pendingError()
+  }
+
+  #pendingError(): StoreUnavailableError {
+    const { pending, path } = this.#spool!.status()
+    return new StoreUnavailableError('SPOOL_PENDING', `${pending} writes to ${this.#backend.description} wait in the spool ${path} and this call must come after them; the store has not taken them yet (flush() replays them)`)
+  }
+
+  /**
+   * Before a close: replays the spool as `flush()` does (when this instance used it), then
+   * stops its replay and closes the file. What the store did not take stays spooled for the
+   * next open, and a warning says how much.
+   */
+  async #settleSpool(spool: Spool, errors: unknown[]): Promise<void> {
+    const side = this.#async
+    if (side !== undefined) await side.queue.drain()
+    if (spool.isOpen && side !== undefined && !await spool.drain(this.#patienceMs, true)) {
+      const { pending, path } = spool.status()
+      process.emitWarning(`agentdb: ${pending} writes to ${this.#backend.description} stay in the spool ${path}; the next process that opens it replays them`)
+    }
+    await spool.stop()
+    errors.push(...spool.takeFailures())
   }
 
   // ---- closing -------------------------------------------------------------------------
@@ -220,6 +343,7 @@ export class StoreRuntime {
   async #shutdown(): Promise<void> {
     const errors: unknown[] = []
     if (this.#opening) await this.#opening.catch(noop) // its failure was reported to its caller
+    if (this.#spool) await this.#settleSpool(this.#spool, errors).catch((error: unknown) => { errors.push(error) })
     await this.#detachAsync().catch((error: unknown) => { errors.push(error) })
     await Promise.all([...this.#background]) // closes started by close(); their errors were warned
     this.#stopFlushOnExit?.()
@@ -252,6 +376,7 @@ export class StoreRuntime {
    * closed in the background once it has (`aclose()` waits for that too).
    */
   close(): void {
+    this.#spool?.stopSoon()
     if (this.#async) {
       const closing = this.#detachAsync()
         .catch((error: unknown) => {

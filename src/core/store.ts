@@ -240,6 +240,11 @@ export interface Capabilities {
 export interface Backend {
   /** Human-readable target with any password removed; safe for errors and logs. */
   readonly description: string
+  /**
+   * What tells this store's data apart where `description` does not say it all (a Redis key
+   * prefix), password removed: a spool keeps each identity's writes apart. Default: `description`.
+   */
+  readonly identity?: string
   readonly capabilities: Capabilities
   /** Most writes per `write` call; 1 where a batch would not be atomic (user stores). */
   readonly maxBatch: number

@@ -4,9 +4,10 @@ import type { Session, TraceQuery } from './records.js'
 import type { StoreRuntime } from './runtime.js'
 import type { PruneBatch, SearchListing, SessionBundle, SessionListing, Store, SyncStore, WriteOp } from './store.js'
 import { checkName } from './validate.js'
+import type { SpoolStatus } from './spool/spool-file.js'
 
 /** What `PraisonAIDB`'s hooks and reads call: the runtime itself, or a user scope over it. */
-export type SessionAccess = Pick<StoreRuntime, 'write' | 'writeForResult' | 'writeThenRead' | 'read' | 'writeSync' | 'readSync' | 'flush' | 'aclose' | 'close'>
+export type SessionAccess = Pick<StoreRuntime, 'write' | 'writeForResult' | 'writeThenRead' | 'read' | 'writeSync' | 'readSync' | 'flush' | 'aclose' | 'close' | 'spoolStatus'>
 
 /** A user id for `forUser`: a non-empty string of at most 255 characters. @throws ValidationError */
 export const checkUserId = (value: unknown): string => checkName('userId', value, false)
@@ -174,12 +175,16 @@ export class UserScopeAccess implements SessionAccess {
     return this.#runtime.writeSync(scopedOp(op, this.userId))
   }
 
-  readSync<T>(read: (store: SyncStore) => T): T {
-    return this.#runtime.readSync((s) => read(scopedSyncStore(s, this.userId)))
+  readSync<T>(read: (store: SyncStore) => T, afterWrites?: boolean): T {
+    return this.#runtime.readSync((s) => read(scopedSyncStore(s, this.userId)), afterWrites)
   }
 
   flush(): Promise<void> {
     return this.#runtime.flush()
+  }
+
+  spoolStatus(): SpoolStatus | null {
+    return this.#runtime.spoolStatus()
   }
 
   aclose(): Promise<void> {

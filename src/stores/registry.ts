@@ -1,6 +1,7 @@
 import { ConfigError } from '../core/errors.js'
 import { OptionReader } from '../core/options.js'
 import type { Backend } from '../core/store.js'
+import type { SpoolOpener } from '../core/spool/spool-file.js'
 import type { OptionsOf, SchemesOf, StoreDefinition } from '../core/store-definition.js'
 import { parseServerUrl, redactUrl, schemeOf, type ConnectionUrl } from '../core/url.js'
 import { memoryDefinition } from './memory/index.js'
@@ -8,6 +9,7 @@ import { mysqlDefinition } from './mysql/index.js'
 import { postgresDefinition } from './postgres/index.js'
 import { redisDefinition } from './redis/index.js'
 import { sqliteDefinition } from './sqlite/index.js'
+import { openSqliteSpool } from './sqlite/spool-file.js'
 
 /**
  * Every backend, one line each. A new backend is a folder under `stores/` that exports its
@@ -84,3 +86,6 @@ export function resolveBackend(target: string, options: object): { backend: Back
   const reader = new OptionReader(url.params, options)
   return { backend: definition.backend(url, reader), reader }
 }
+
+/** Opens a spool file (`spool` option): SQLite, whatever the store it spools for. */
+export const openSpoolFile: SpoolOpener = openSqliteSpool

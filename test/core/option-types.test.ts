@@ -22,6 +22,10 @@ export function rejectedByTheTypeChecker(): void {
   new PostgresDB('postgresql://u@h/db', { offload: false })
   // @ts-expect-error named classes take their own store's options
   new SQLiteDB({ path: 'a.db', schema: 'x' })
+  // @ts-expect-error spool is for stores across a network, not SQLite
+  new PraisonAIDB('sqlite:///a.db', { spool: 'spool.db' })
+  // @ts-expect-error spool is for stores across a network, not memory
+  new PraisonAIDB('memory:', { spool: 'spool.db' })
 }
 
 describe('options typed per scheme', () => {
@@ -31,6 +35,10 @@ describe('options typed per scheme', () => {
     assert.ok(new PraisonAIDB('mariadb://u@h/db', { tablePrefix: 'x_' }))
     assert.ok(new PraisonAIDB('sqlite:///a.db', { synchronous: 'normal', offload: false }))
     assert.ok(new PraisonAIDB('memory:', { maxBatchSize: 10 }))
+    assert.ok(new PraisonAIDB('postgresql://u@h/db', { spool: 'spool.db' }))
+    assert.ok(new PraisonAIDB('mysql://u@h/db', { spool: 'spool.db' }))
+    assert.ok(new PraisonAIDB('redis://127.0.0.1:6379/0', { spool: 'spool.db' }))
+    assert.ok(new PostgresDB('postgresql://u@h/db', { spool: 'spool.db' }))
   })
 
   it('refuses another store\'s option at run time when the URL is only known as a string', () => {

@@ -72,7 +72,7 @@ export function startAgentSync(access: SessionAccess, args: AgentEventArgs): rea
   const op = agentStateOp('started', args)
   access.writeSync(op)
   try {
-    return access.readSync((store) => store.getMessages(op.session.id, {}))
+    return access.readSync((store) => store.getMessages(op.session.id, {}), true)
   } catch (error) {
     return noHistoryWithoutReads(error)
   }

@@ -93,7 +93,7 @@ export function prune(access: SessionAccess, query: PruneQuery, progress: Progre
 
 /** `pruneSessionsSync`. */
 export function pruneSync(access: SessionAccess, query: PruneQuery, progress: Progress): PruneResult {
-  return runPlanSync(prunePlan(normalisePrune(query), progress), (batch) => access.readSync((s) => s.pruneSessions(batch)))
+  return runPlanSync(prunePlan(normalisePrune(query), progress), (batch) => access.readSync((s) => s.pruneSessions(batch), true))
 }
 
 // ---- export: a header, then each session's records, read when the iteration reaches it -----

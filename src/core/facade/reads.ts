@@ -44,7 +44,7 @@ export function readAsync<K extends ReadMethod>(access: SessionAccess, ask: () =
 
 /** Runs `c` on the sync surface. */
 export function readSync<K extends ReadMethod>(access: SessionAccess, c: StoreCall<K>): Answer<K> {
-  return access.readSync((store) => callOnSync(store, c))
+  return access.readSync((store) => callOnSync(store, c), c.afterWrites)
 }
 
 // ---- the reads, each written once --------------------------------------------------------

@@ -9,6 +9,7 @@ import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { mysqlDialect } from './dialect.js'
 import { MySqlPool, type MySqlPoolOptions } from './driver.js'
+import type { SpoolOptions } from '../../core/spool/spool-file.js'
 import { indexPendingPlan } from './search-index.js'
 
 
@@ -21,7 +22,7 @@ const SEARCH_INDEX_CHUNK = 2000
  * Options of the MySQL/MariaDB store, also as URL query:
  * `mysql://app@db:3306/agents?tablePrefix=bot_&poolSize=20`.
  */
-export interface MySqlOptions {
+export interface MySqlOptions extends SpoolOptions {
   /** Most connections the pool opens (default 10). */
   readonly poolSize?: number
   /**

@@ -13,6 +13,7 @@ import { postgresDialect } from './dialect.js'
 import { PostgresPool, type PostgresPoolOptions } from './driver.js'
 import { indexPendingPlan } from './search-index.js'
 import { singleStatementWritePlan } from './write.js'
+import type { SpoolOptions } from '../../core/spool/spool-file.js'
 
 
 /** Quiet time after a write before the pool indexes pending messages for search (ms). */
@@ -24,7 +25,7 @@ const SEARCH_INDEX_CHUNK = 2000
  * Options of the PostgreSQL store, also as URL query:
  * `postgresql://app@db:5432/agents?schema=agentdb&poolSize=20`.
  */
-export interface PostgresOptions {
+export interface PostgresOptions extends SpoolOptions {
   /** Most connections the pool opens (default 10). */
   readonly poolSize?: number
   /** Schema of the tables, created if absent (default `public`): letters, digits, underscores. */

@@ -27,11 +27,24 @@ export function isNoScript(error: unknown): boolean {
 }
 
 /**
- * Maps an ioredis or socket error to the error the core understands: unreachable or busy is
- * `StoreUnavailableError` (retried), refused credentials, database or TLS `ConfigError`, any
- * other refusal `StoreError`. The cause keeps the reply's name, code and words, never the
- * command's arguments (AUTH's password, message content).
+ * The error of the first command a MULTI queued and the server refused, when `error` is the
+ * EXEC's `EXECABORT` (ioredis lists them as `previousErrors`): what the abort means — a
+ * transaction whose commands met `-LOADING` was discarded because the server is loading, not
+ * because it refused them.
+ */
+function queuedError(error: unknown): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith('EXECABORT')) return undefined
+  const queued = (error as { previousErrors?: unknown }).previousErrors
+  return Array.isArray(queued) ? queued.find((e) => e instanceof Error && !e.message.startsWith('EXECABORT')) : undefined
+}
+
+/**
+ * Maps an ioredis or socket error to the error the core understands: unreachable or busy
+ * (loading, failover) is `StoreUnavailableError` (retried), refused credentials, database or
+ * TLS `ConfigError`, any other refusal `StoreError`. A transaction's `EXECABORT` is read as
+ * the queued command's error that caused it. The cause keeps the reply's name, code and words,
+ * never the command's arguments (AUTH's password, message content).
  */
 export function mapRedisError(error: unknown, scope: ErrorScope): AgentDBError {
-  return toAgentDBError(error, scope, REDIS_RULES)
+  return toAgentDBError(queuedError(error) ?? error, scope, REDIS_RULES)
 }

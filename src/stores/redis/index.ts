@@ -7,12 +7,13 @@ import type { ConnectionUrl } from '../../core/url.js'
 import { RedisConnection, RedisTarget } from './driver.js'
 import { DEFAULT_KEY_PREFIX, RedisKeys, checkKeyPrefix } from './keys.js'
 import { RedisStore } from './store.js'
+import type { SpoolOptions } from '../../core/spool/spool-file.js'
 
 /**
  * Options of the Redis store (also as URL query:
  * `redis://127.0.0.1:6379/0?keyPrefix=myapp%3A&connectTimeoutMs=2000`).
  */
-export interface RedisOptions {
+export interface RedisOptions extends SpoolOptions {
   /**
    * Put before every key, to keep several apps (or test runs) in one database apart
    * (default `agentdb:`): 1 to 100 printable ASCII characters without spaces.
@@ -77,6 +78,7 @@ function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): B
   })
   return {
     description: `${url.scheme}://${hostPort(host, target.port)}/${target.db}`,
+    identity: `${url.scheme}://${hostPort(host, target.port)}/${target.db}?keyPrefix=${encodeURIComponent(keys.prefix)}`,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
     threads: { sync: 'bridge' },

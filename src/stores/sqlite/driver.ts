@@ -27,7 +27,7 @@ const STATEMENT_CACHE_SIZE = 256
 let driver: typeof BetterSqlite3 | undefined
 
 /** better-sqlite3, loaded synchronously on first use so that the sync surface can open a store. */
-function loadDriver(): typeof BetterSqlite3 {
+export function loadDriver(): typeof BetterSqlite3 {
   if (driver) return driver
   try {
     driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
