@@ -82,11 +82,11 @@ function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): B
       const indexer = new IdleIndexer({
         idleMs: SEARCH_INDEX_IDLE_MS,
         chunk: SEARCH_INDEX_CHUNK,
-        index: (limit) => pool.run(indexPendingPlan(options.dialect, limit, true), true),
+        index: (limit) => pool.run(indexPendingPlan(options.dialect, limit), false),
       })
       const exec = { run: pool.run.bind(pool), close: () => { indexer.stop(); return pool.close() } }
       return asyncSqlStore(options.dialect, exec, {
-        beforeSearch: (d) => indexPendingPlan(d, null, false),
+        beforeSearch: (d) => indexPendingPlan(d, null),
         afterWrite: () => { indexer.touch() },
       })
     },

@@ -1,37 +1,40 @@
 import type { Dialect } from '../sql/dialect.js'
 import type { SqlPlan } from '../sql/plans.js'
-import { placeholders } from '../sql/statements.js'
 
-/** Most pending messages one round takes (the id list is bound as parameters). */
+/** Most pending messages one round copies. */
 const ROUND = 5000
 
 /**
- * Indexes up to `limit` pending messages (all when null), in rounds, in the plan's
- * transaction: locks pending rows, copies their messages' content to the words table, and
- * takes them off the list. `skipLocked` (the idle indexer): leave rows another connection
- * is indexing to it; a search's catch-up waits for them instead, so it sees every message
- * whose write has resolved. Resolves to how many pending rows it took.
+ * Indexes up to `limit` pending messages (all when null), in rounds of two statements that
+ * each commit on their own: copy the pending messages' content to the words table, then take
+ * off the list every pending message whose words are stored. No lock outlives its statement,
+ * so a connection of this process blocked in the middle of the plan (the sync surface holds
+ * the event loop) never leaves a lock a write of the same process would wait for. Two
+ * connections indexing at once copy a message twice at worst (the copy is an upsert); a
+ * message deleted meanwhile loses its words and pending row by the delete trigger, and one
+ * deleted and written again under its id is pending again without words, so it is copied in
+ * a later round. Resolves to how many pending rows it took off.
  */
-export function* indexPendingPlan(d: Dialect, limit: number | null, skipLocked: boolean): SqlPlan<number> {
+export function* indexPendingPlan(d: Dialect, limit: number | null): SqlPlan<number> {
   const pending = d.table('messages_search_pending')
+  const words = d.table('messages_search_words')
   let taken = 0
   while (limit === null || taken < limit) {
     const round = Math.max(1, Math.min(ROUND, limit === null ? ROUND : limit - taken))
-    const { rows } = yield {
-      sql: `SELECT message_id FROM ${pending} ORDER BY message_id LIMIT ${round} FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+    const copied = yield {
+      sql: `INSERT INTO ${words} (message_id, content)
+        SELECT m.id, m.content FROM (SELECT message_id FROM ${pending} ORDER BY message_id LIMIT ${round}) p
+        JOIN ${d.table('messages')} m ON m.id = p.message_id
+        ON DUPLICATE KEY UPDATE content = VALUES(content)`,
       params: [],
     }
-    if (rows.length === 0) break
-    const ids = rows.map((row) => row['message_id'])
-    yield {
-      sql: `INSERT INTO ${d.table('messages_search_words')} (message_id, content)
-        SELECT id, content FROM ${d.table('messages')} WHERE id IN (${placeholders(d, ids.length)})
-        ON DUPLICATE KEY UPDATE content = VALUES(content)`,
-      params: ids,
+    const removed = yield {
+      sql: `DELETE p FROM ${pending} p JOIN ${words} w ON w.message_id = p.message_id`,
+      params: [],
     }
-    yield { sql: `DELETE FROM ${pending} WHERE message_id IN (${placeholders(d, ids.length)})`, params: ids }
-    taken += ids.length
-    if (ids.length < round) break
+    taken += removed.changes
+    if (copied.changes === 0 && removed.changes === 0) break
+    if (removed.changes < round) break
   }
   return taken
 }

@@ -51,7 +51,12 @@ const sharedWrite: WriteChoice = (d, ops) => ({ plan: writePlan(d, ops), transac
 export interface SqlStoreParts {
   /** The write of a batch (default: the shared plan in a transaction). */
   readonly write?: WriteChoice
-  /** A plan run in its own transaction before every search (SQLite indexes pending messages). */
+  /**
+   * A plan run before every search: the engine indexes pending messages. On a synchronous
+   * driver it runs in its own transaction (nothing else runs meanwhile); on an asynchronous
+   * one its statements commit on their own, so no lock is held while the event loop waits
+   * (a sync call of the same process may block it: that call's write must not wait for us).
+   */
   readonly beforeSearch?: (d: Dialect) => SqlPlan<unknown>
   /** Called after every committed write or import. */
   readonly afterWrite?: () => void
@@ -143,7 +148,7 @@ class AsyncSqlStore implements Store {
   getTraces(query: TraceQuery): Promise<readonly Trace[]> { return this.#exec.run(getTracesPlan(this.#d, query), true) }
   deleteSession(id: string): Promise<boolean> { return this.#exec.run(deleteSessionPlan(this.#d, id), true) }
   async searchMessages(query: SearchListing): Promise<readonly SearchHit[]> {
-    if (this.#parts.beforeSearch !== undefined) await this.#exec.run(this.#parts.beforeSearch(this.#d), true)
+    if (this.#parts.beforeSearch !== undefined) await this.#exec.run(this.#parts.beforeSearch(this.#d), false)
     return this.#exec.run(searchPlan(this.#d, query), false)
   }
 
