@@ -124,7 +124,11 @@ export class StoreRuntime {
     if (side.closed) return Promise.reject(this.#closedError())
     // A store whose writes cost no commit (process memory) is written directly; its write is
     // done when `write` returns (the store is synchronous), so a close has nothing to wait for.
-    if (this.#backend.groupCommit === false) return side.store.write([op]).then((result) => done(result[0] ?? 0))
+    if (this.#backend.groupCommit === false) {
+      // a hook wants nothing back: one continuation, no closure (the memory store's hot path)
+      if ((done as unknown) === noop) return side.store.write([op]).then(noop as () => T)
+      return side.store.write([op]).then((result) => done(result[0] ?? 0))
+    }
     return side.queue.push(op).then(done)
   }
 

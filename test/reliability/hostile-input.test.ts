@@ -118,7 +118,7 @@ const commandArbitraries = [
   fc.tuple(slot, hostileId, hostileMetadata(), hostileJson(), hostileMetadata(), fc.option(hostileString(30), { nil: undefined })).map(([s, tool, args, result, metadata, error]) => new HookCommand(
     `aonToolCall(${JSON.stringify(tool.slice(0, 40))}, ${inspect(args, { depth: 3 }).slice(0, 200)}, ${inspect(result, { depth: 3 }).slice(0, 200)}, error ${JSON.stringify(error)})`, s,
     (db, sessionId) => db.aonToolCall({ sessionId, toolName: tool, arguments: args as Record<string, unknown>, result, metadata: metadata as Record<string, unknown>, error }))),
-  fc.tuple(slot, hostileId, optionalId, hostileMetadata(false), optionalId).map(([s, name, agentId, metadata, userId]) => new HookCommand(
+  fc.tuple(slot, hostileId, optionalId, hostileMetadata(), optionalId).map(([s, name, agentId, metadata, userId]) => new HookCommand(
     `aonAgentStart(${JSON.stringify(name.slice(0, 40))}, agentId ${JSON.stringify(agentId)}, userId ${JSON.stringify(userId)}, ${inspect(metadata, { depth: 3 }).slice(0, 200)})`, s,
     (db, sessionId) => db.aonAgentStart({ sessionId, name, agentId, metadata: metadata as Record<string, unknown>, userId }))),
   fc.tuple(slot, hostileId).map(([s, name]) => new HookCommand(`aonAgentEnd(${JSON.stringify(name.slice(0, 40))})`, s, (db, sessionId) => db.aonAgentEnd(sessionId, name))),

@@ -69,8 +69,8 @@ export const hostileJson = (withProto = true): fc.Arbitrary<unknown> => fc.letre
 
 /**
  * Metadata: an object of hostile JSON, sometimes not an object at all or holding what JSON
- * cannot keep. `withProto: false` leaves out `__proto__` keys (the memory store loses them in
- * session and agent-state metadata: a known defect with a test of its own).
+ * cannot keep. `withProto: false` leaves out `__proto__` keys (every hook takes them now: the
+ * memory store's old defect, fixed, has a test of its own).
  */
 export const hostileMetadata = (withProto = true): fc.Arbitrary<unknown> => fc.oneof(
   { arbitrary: fc.dictionary(hostileKey(withProto), hostileJson(withProto), { maxKeys: 5 }), weight: 8 },

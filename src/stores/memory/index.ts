@@ -186,6 +186,7 @@ class MemoryData {
    * one keeps a copy of each session it touches and puts them back when it fails.
    */
   write(ops: readonly WriteOp[]): number[] {
+    if (ops.length === 1 && ops[0]!.session.owner === undefined) return this.#writeAll(ops)
     if (hasOwnedWrite(ops)) checkOwnedWrites(ops, (id) => { const data = this.sessions.get(id); return data === undefined ? undefined : data.session.userId })
     if (ops.length === 1 || !ops.some((op) => op.type === 'edit')) return this.#writeAll(ops)
     const before = new Map<string, SessionData | undefined>()
