@@ -111,7 +111,9 @@ describe('spool drain', () => {
     await sleep(3500) // the loop's backoff grows towards 2 s
     const before = probes
     upAt = Date.now() + 150
-    assert.equal(await spool.drain(600, true), true, 'replayed within the drain\'s deadline')
+    // the loop now sleeps 2 s between probes: a drain that did not start the backoff again would
+    // wait that long and miss its 1.5 s deadline; one that does probes at 50, 100, 200 ms ...
+    assert.equal(await spool.drain(1500, true), true, 'replayed within the drain\'s deadline')
     assert.ok(probes - before >= 2, `the drain's first probe met a store still starting, and it was probed again (${probes - before} probes)`)
     assert.equal(spool.status().pending, 0)
   })
