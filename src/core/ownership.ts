@@ -2,8 +2,9 @@ import { StoreError, quote } from './errors.js'
 import type { WriteOp } from './store.js'
 
 // The rule every store applies to a batch holding writes of a user scope (`SessionSeed.owner`),
-// written once here (the Redis write script has its Lua twin). A store calls it under the
-// batch's own lock or transaction, with each session's userId as it stood before the batch.
+// written once here (a store that runs its writes as a server-side script keeps a twin of it
+// there). A store calls it under the batch's own lock or transaction, with each session's userId
+// as it stood before the batch.
 
 /** Whether any write of the batch comes from a user scope: only such batches pay for the check. */
 export const hasOwnedWrite = (ops: readonly WriteOp[]): boolean => ops.some((op) => op.session.owner !== undefined)

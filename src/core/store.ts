@@ -241,7 +241,7 @@ export interface Backend {
   /** Human-readable target with any password removed; safe for errors and logs. */
   readonly description: string
   /**
-   * What tells this store's data apart where `description` does not say it all (a Redis key
+   * What tells this store's data apart where `description` does not say it all (a key
    * prefix), password removed: a spool keeps each identity's writes apart. Default: `description`.
    */
   readonly identity?: string

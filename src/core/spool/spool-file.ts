@@ -21,7 +21,7 @@ export interface SpoolEntry {
  * A spool file as core uses it: an ordered, durable log of writes per target. Every method is
  * synchronous and each change is committed (and synced) when it returns. Rows are kept per
  * target (the store's redacted description), so one file may serve several targets without
- * replaying one's writes to another. Implemented on SQLite in `stores/sqlite/spool-file.ts`.
+ * replaying one's writes to another. Implemented by a store module (`openSpoolFile` in `stores/registry.ts`).
  */
 export interface SpoolFile {
   readonly path: string
@@ -49,10 +49,10 @@ export interface SpoolFile {
 /** Opens (creating if absent) the spool file at `path` for the store described by `target`. */
 export type SpoolOpener = (path: string, target: string) => SpoolFile
 
-/** The `spool` option of a store across a network (PostgreSQL, MySQL/MariaDB, Redis). */
+/** The `spool` option of a store across a network (`Backend.network`). */
 export interface SpoolOptions {
   /**
-   * A local file (SQLite, created if absent) that takes the writes the store could not take
+   * A local file (created if absent) that takes the writes the store could not take
    * within `retryDeadlineMs`, so that their hooks resolve; they are replayed to the store, in
    * order and once each, as soon as it answers, and by `flush()`/`aclose()`. See
    * docs/reliability.md, "Spool".

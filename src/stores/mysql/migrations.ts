@@ -28,11 +28,15 @@ function addColumn(d: Dialect, table: 'messages' | 'tool_calls', column: string,
   ]
 }
 
-/** A DDL statement run only when information_schema lacks the index (a migration cut short is completed by the next open). */
-function ifAbsent(d: Dialect, table: 'messages', index: string, ddl: string): string[] {
+/**
+ * A DDL statement run only when information_schema lists the index (`when: 'present'`) or not
+ * (`'absent'`): re-runnable, so a migration cut short is completed by the next open.
+ */
+function ifIndex(d: Dialect, table: 'messages', index: string, when: 'present' | 'absent', ddl: string): string[] {
   const bare = d.table(table).slice(1, -1)
+  const [ifFound, ifMissing] = when === 'present' ? [`'${ddl}'`, "'DO 0'"] : ["'DO 0'", `'${ddl}'`]
   return [
-    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND INDEX_NAME = '${index}'), 'DO 0', '${ddl}')`,
+    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND INDEX_NAME = '${index}'), ${ifFound}, ${ifMissing})`,
     'PREPARE agentdb_ddl FROM @agentdb_ddl',
     'EXECUTE agentdb_ddl',
     'DEALLOCATE PREPARE agentdb_ddl',
@@ -41,17 +45,6 @@ function ifAbsent(d: Dialect, table: 'messages', index: string, ddl: string): st
 
 /** The name of an object MySQL names per database, not per table (a trigger): it takes the table prefix, as tables do. */
 const perDatabase = (d: Dialect, name: string): string => d.table('messages').replace(/messages`$/, `${name}\``)
-
-/** A DDL statement run only when information_schema still lists the index (re-runnable, as `ifAbsent`). */
-function ifPresent(d: Dialect, table: 'messages', index: string, ddl: string): string[] {
-  const bare = d.table(table).slice(1, -1)
-  return [
-    `SET @agentdb_ddl = IF(EXISTS(SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${bare}' AND INDEX_NAME = '${index}'), '${ddl}', 'DO 0')`,
-    'PREPARE agentdb_ddl FROM @agentdb_ddl',
-    'EXECUTE agentdb_ddl',
-    'DEALLOCATE PREPARE agentdb_ddl',
-  ]
-}
 
 /**
  * MySQL/MariaDB schema, oldest first. Add a migration; never edit one that has shipped
@@ -112,7 +105,7 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
     // Full-text search over message content (issue 11): an InnoDB FULLTEXT index, built from
     // the existing rows; created only when absent, so the statement may run again.
     version: 3,
-    statements: ifAbsent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} ADD FULLTEXT INDEX ${i('messages_search')} (content)`),
+    statements: ifIndex(d, 'messages', 'messages_search', 'absent', `ALTER TABLE ${t('messages')} ADD FULLTEXT INDEX ${i('messages_search')} (content)`),
   }, {
     // The search index off the write path (issue 9): InnoDB's FULLTEXT index about doubled
     // the cost of an insert. A trigger now lists each new message as pending; its content is
@@ -134,7 +127,7 @@ export function mysqlMigrations(d: Dialect): readonly Migration[] {
         DELETE FROM ${t('messages_search_pending')} WHERE message_id = OLD.id;
       END`,
       `INSERT IGNORE INTO ${t('messages_search_words')} (message_id, content) SELECT id, content FROM ${t('messages')}`,
-      ...ifPresent(d, 'messages', 'messages_search', `ALTER TABLE ${t('messages')} DROP INDEX ${i('messages_search')}`),
+      ...ifIndex(d, 'messages', 'messages_search', 'present', `ALTER TABLE ${t('messages')} DROP INDEX ${i('messages_search')}`),
     ],
   }, {
     // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id);
