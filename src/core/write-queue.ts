@@ -108,6 +108,9 @@ export class WriteQueue {
       const end = Math.min(resolves.length, start + RESOLVE_SLICE)
       for (let i = start; i < end; i++) resolves[i]!(results[i] ?? 0)
     }
+    // The last slice's callers push their next writes a few promise steps after resolving:
+    // let them, so that the next batch holds them too (it measured ~150 of 200 agents without).
+    if (resolves.length > RESOLVE_SLICE) await nextTurn()
   }
 
   /** Each write of a failed batch alone, so that a bad one fails alone with its own error. */

@@ -39,6 +39,13 @@ export type Request =
   | ({ readonly id: number; readonly handle: number } & MethodCall)
   | { readonly id: number; readonly handle: number; readonly method: 'encodedWrite'; readonly ops: string }
   | { readonly id: number; readonly handle: number; readonly method: 'open'; readonly spec: WorkerSpec; readonly open: WorkerOpen }
+  | { readonly id: number; readonly handle: number; readonly method: 'loopStats' }
+
+/** What a store thread's request loop reports (`StoreThread.loopStats`). */
+export interface LoopStats {
+  /** Requests the thread took by polling after an answer, rather than woken by its event loop. */
+  readonly polled: number
+}
 
 export interface SerializedError {
   readonly name: string

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
-import { READY, deserializeError, type Request, type Response, type WorkerInit } from './protocol.js'
+import type { EventLoopUtilization } from 'node:perf_hooks'
+import { READY, deserializeError, type LoopStats, type Request, type Response, type WorkerInit } from './protocol.js'
 import { workerFailure, workerOptions } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
@@ -86,6 +87,16 @@ export class StoreThread {
       this.#pending.set(id, { resolve, reject })
       this.#worker.postMessage({ ...call, id })
     })
+  }
+
+  /** The thread's request-loop counters (a diagnostic: tests tell polling from waking by them). */
+  loopStats(): Promise<LoopStats> {
+    return this.send({ handle: 0, method: 'loopStats' }) as Promise<LoopStats>
+  }
+
+  /** How busy the thread's event loop has been (`Worker.performance.eventLoopUtilization`); polling counts as busy. */
+  eventLoopUtilization(since?: EventLoopUtilization): EventLoopUtilization {
+    return since === undefined ? this.#worker.performance.eventLoopUtilization() : this.#worker.performance.eventLoopUtilization(since)
   }
 
   /** Ends the thread (not the shared one's business: it idles, unreferenced). */

@@ -1,11 +1,12 @@
 // Entry of a store worker thread: builds the store from its spec and answers requests.
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { ConfigError, StoreError } from '../errors.js'
 import type { Backend, Store, SyncStore } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
 import { decodeOps } from './op-codec.js'
-import { READY, serializeError, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
+import { RequestLoop } from './request-loop.js'
+import { READY, serializeError, type LoopStats, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
 
 const init = workerData as WorkerInit
 
@@ -54,7 +55,7 @@ class Slot {
 }
 
 /** One method of a store, by the request's name: the only dispatch by name on a call's path. */
-function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'open' }>): unknown {
+function invoke(store: Store | SyncStore, request: Exclude<Request, { method: 'open' | 'loopStats' }>): unknown {
   switch (request.method) {
     case 'encodedWrite': return store.write(decodeOps(request.ops))
     case 'write': return store.write(...request.args)
@@ -91,12 +92,14 @@ function send(response: Response): void {
   }
 }
 
-async function answer(request: Request): Promise<Response> {
+/** Answers `request`: on the spot when its store is open and synchronous, else once its promise settles. */
+function answer(request: Request): Response | Promise<Response> {
   try {
     if (request.method === 'open') {
       slots.set(request.handle, new Slot(request.spec, request.open))
       return { id: request.id, ok: true, value: undefined }
     }
+    if (request.method === 'loopStats') return { id: request.id, ok: true, value: { polled: loop.polled } satisfies LoopStats }
     const slot = slots.get(request.handle)
     if (slot === undefined) throw new StoreError('STORE_CLOSED', 'the store is closed')
     if (request.method === 'close') {
@@ -104,17 +107,28 @@ async function answer(request: Request): Promise<Response> {
       if (!slot.opened) return { id: request.id, ok: true, value: undefined }
     }
     const opened = slot.store()
-    const store = opened instanceof Promise ? await opened : opened
-    const value = invoke(store, request)
-    return { id: request.id, ok: true, value: value instanceof Promise ? await value : value }
+    const value = opened instanceof Promise ? opened.then((store) => invoke(store, request)) : invoke(opened, request)
+    if (!(value instanceof Promise)) return { id: request.id, ok: true, value }
+    return value.then((settled: unknown): Response => ({ id: request.id, ok: true, value: settled }), (error: unknown): Response => failed(request, error))
   } catch (error) {
-    return { id: request.id, ok: false, error: serializeError(error) }
+    return failed(request, error)
   }
 }
 
-parentPort!.on('message', (request: Request) => {
-  void answer(request).then(send)
+const failed = (request: Request, error: unknown): Response => ({ id: request.id, ok: false, error: serializeError(error) })
+
+/** How long the thread polls for the next request after answering one (ms): see `RequestLoop`. */
+const POLL_MS = 0.5
+
+const loop = new RequestLoop<Request, Response>({
+  pollMs: POLL_MS,
+  answer,
+  send,
+  receive: () => receiveMessageOnPort(parentPort!)?.message as Request | undefined,
+  now: () => performance.now(),
 })
+
+parentPort!.on('message', (request: Request) => { loop.serve(request) })
 // Every module of the thread (and the process's --import loaders) evaluated: a failure from
 // here on is a stop, before it a failed start.
 parentPort!.postMessage(READY)
