@@ -4,14 +4,14 @@ import type { OptionReader } from '../../core/options.js'
 import { inlineStore, sharedOpeners, type Backend, type SyncStore } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import type { ConnectionUrl } from '../../core/url.js'
-import { syncSqlStore } from '../sql/executor.js'
+import { syncSqlStore, type SyncExecutor } from '../sql/executor.js'
 import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { sqliteDialect } from './dialect.js'
 import { SqliteConnection, type SqliteSynchronous } from './driver.js'
 import { indexPendingPlan } from './search-index.js'
 import { isSqliteFile, parseSqliteUrl } from './url.js'
-import { sqliteWrite } from './write.js'
+import { SessionCache, sqliteWrite } from './write.js'
 
 export type { SqliteSynchronous } from './driver.js'
 
@@ -60,9 +60,20 @@ function sqliteBackend(url: ConnectionUrl, reader: OptionReader<SqliteOptions>):
       chunk: isMainThread ? MAIN_THREAD_INDEX_CHUNK : WORKER_INDEX_CHUNK,
       index: (limit) => connection.run(indexPendingPlan(options.dialect, limit), true),
     })
-    const exec = { run: connection.run.bind(connection), close: () => { indexer.stop(); connection.close() } }
+    const sessions = new SessionCache()
+    const exec: SyncExecutor = {
+      run: (plan, transactional) => {
+        try {
+          return connection.run(plan, transactional)
+        } catch (error) {
+          sessions.clear() // a batch that failed may have left sessions that never committed
+          throw error
+        }
+      },
+      close: () => { indexer.stop(); connection.close() },
+    }
     return syncSqlStore(options.dialect, exec, {
-      write: sqliteWrite,
+      write: sqliteWrite(sessions),
       beforeSearch: (d) => indexPendingPlan(d, null),
       afterWrite: () => { indexer.touch() },
     })
