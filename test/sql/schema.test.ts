@@ -28,7 +28,7 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as typeof Bett
  * schema / no prefix. A shipped migration never changes: a new version gets a new line here.
  */
 const SHIPPED: Readonly<Record<string, readonly string[]>> = {
-  sqlite: ['96774a15cc86a16aa73d22877f4faa626569666a8f67d0b2e8e11ae5af8acbbd', '47937d5e8165d76cc2824abfd61e1d858a404085e23676109f6e31d6dc13711f', 'fb575fe27ee55d88b2eac494fba37b163a277088366b0a9adfd1a8bf5e7183d4', '72bb11d05291d2f5fab35a668e6b68ae1f8614650d494e15b4657edeb6107d34', '2693908dee99979f2c1b69121bb923a5c07388d0a404de929406eebbfb86021d'],
+  sqlite: ['96774a15cc86a16aa73d22877f4faa626569666a8f67d0b2e8e11ae5af8acbbd', '47937d5e8165d76cc2824abfd61e1d858a404085e23676109f6e31d6dc13711f', 'fb575fe27ee55d88b2eac494fba37b163a277088366b0a9adfd1a8bf5e7183d4', '72bb11d05291d2f5fab35a668e6b68ae1f8614650d494e15b4657edeb6107d34', '2693908dee99979f2c1b69121bb923a5c07388d0a404de929406eebbfb86021d', '4d0c4c941759d5f2f515f84b121a35266b7b75179c2ebc6014b671d82cf7dd6c'],
   postgres: ['050f685135538664b36622f48da55b6d52c9ee7a7f73c929ef177b9165915659', 'ac0091ceb672f6224ded64f01a8b2e2d2183fb4d347dd5895e3c5b6261cbb202', 'b6b637c9b0690084bd0a65808aa1e0b71cd53892c976f8dc99ab99061e7f7389', '5854bf852add85a6226bebb85c166190b7b3735aa41f5ef04b36d0dd5a50fe1f', 'd125ee6c07426f66088972a0504a9d4a75b7acfeb0a74677e163fa652827f3f9'],
   mysql: ['d590fef5a934fd6336be0815dcbbb5b34f12b3174c2d8fd3a88038b7c560daca', '2e7144f3758617a49c35f732f1ad8a6894a57c80e9351acdad4231d36bc1a038', '68de10604817639c96b93bff7c3786614b12c105f3892b9fdd9d20aefe57066c', '8a41f66ba8cd7a97f6badbe11e4af37359b40e37a5875cb0ce14ba146eeeccca', 'c4e009239a90a10c4d212c33f493a531b0cc0d1b07e2300d3acd9319d9e5b135'],
 }
@@ -55,8 +55,8 @@ function recordTables(catalog: Catalog): Catalog {
 /**
  * The catalog without the full-text index of message content, which the table descriptions
  * leave out (each engine spells it its own way); asserts that it is there.
- * SQLite: the FTS5 table `messages_search` (and its shadow tables) and the pending list
- * `messages_search_pending`; PostgreSQL: `messages_search_words` with its GIN index and the
+ * SQLite: the FTS5 table `messages_search` (and its shadow tables) and its high-water mark
+ * `messages_search_state` (migration 6); PostgreSQL: `messages_search_words` with its GIN index and the
  * pending list (migration 4); MySQL: `messages_search_words` with its FULLTEXT index and the
  * pending list (migration 4).
  */
@@ -64,7 +64,8 @@ function withoutSearch(engine: string, catalog: Catalog): Catalog {
   const apart = (): Catalog => Object.fromEntries(Object.entries(catalog).filter(([name]) => !name.startsWith('messages_search')))
   if (engine === 'sqlite') {
     assert.ok(catalog['messages_search'] !== undefined, 'migration 3 made the FTS5 index')
-    assert.ok(catalog['messages_search_pending'] !== undefined, 'migration 4 made the pending list')
+    assert.ok(catalog['messages_search_pending'] === undefined, 'migration 6 dropped the pending list')
+    assert.ok(catalog['messages_search_state'] !== undefined, 'migration 6 made the high-water mark')
     return apart()
   }
   if (engine === 'postgres') {

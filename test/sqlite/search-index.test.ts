@@ -7,6 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { after, describe, it } from 'node:test'
 import type BetterSqlite3 from 'better-sqlite3'
 import { PraisonAIDB } from '../../src/index.js'
+import { driveSync } from '../../src/stores/sql/executor.js'
+import { migratePlan } from '../../src/stores/sql/migrate.js'
+import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
+import { sqliteMigrations } from '../../src/stores/sqlite/migrations.js'
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
 const dir = mkdtempSync(join(tmpdir(), 'agentdb-search-index-'))
@@ -19,7 +23,7 @@ function inspect(path: string): { pending: number; indexed: number } {
   const raw = new Database(path)
   try {
     raw.pragma('busy_timeout = 5000')
-    const pending = (raw.prepare('SELECT count(*) AS n FROM messages_search_pending').get() as { n: number }).n
+    const pending = (raw.prepare('SELECT count(*) AS n FROM messages WHERE rowid > (SELECT indexed_to FROM messages_search_state)').get() as { n: number }).n
     // FTS5's own check of its index; with nothing pending also against the messages table (rank 1):
     // throws "database disk image is malformed" if an indexed row's words differ from its message
     raw.prepare("INSERT INTO messages_search (messages_search, rank) VALUES ('integrity-check', ?)").run(pending === 0 ? 1 : 0)
@@ -33,7 +37,7 @@ function inspect(path: string): { pending: number; indexed: number } {
 const hits = async (db: PraisonAIDB, words: string): Promise<string[]> =>
   (await db.searchMessages({ query: words, limit: 50 })).items.map((h) => h.message.content)
 
-describe('SQLite search index off the write path (migration 4)', () => {
+describe('SQLite search index off the write path (migrations 4 and 6)', () => {
   it('a write leaves its message pending; an idle connection indexes it; the index stays sound', async () => {
     const path = file()
     await using db = new PraisonAIDB(`sqlite:///${path}`)
@@ -88,5 +92,37 @@ describe('SQLite search index off the write path (migration 4)', () => {
     assert.deepEqual(fromA, fromB)
     assert.equal((await a.searchMessages({ query: 'numbat', limit: 200 })).items.length, 100)
     assert.deepEqual(inspect(path), { pending: 0, indexed: 100 })
+  })
+
+  it('a version-5 file upgrades: what was pending is indexed, the mark starts above every message', async () => {
+    const path = file()
+    const raw = new Database(path)
+    try {
+      raw.pragma('journal_mode = WAL')
+      const version5 = sqliteMigrations(sqliteDialect('')).slice(0, 5)
+      const run = (step: { sql: string; params: readonly unknown[] }) => {
+        const statement = raw.prepare(step.sql)
+        return statement.reader ? { rows: statement.all(...step.params) as Record<string, unknown>[], changes: 0 } : { rows: [], changes: statement.run(...step.params).changes }
+      }
+      raw.transaction(() => driveSync(migratePlan(sqliteDialect(''), version5, '2026-01-01T00:00:00.000Z'), run))()
+      raw.prepare("INSERT INTO sessions (id, metadata, created_at, updated_at, last_seq) VALUES ('v5', '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 3)").run()
+      const insert = raw.prepare("INSERT INTO messages (id, session_id, seq, role, content, metadata, created_at) VALUES (?, 'v5', ?, 'user', ?, '{}', '2026-01-01T00:00:00.000Z')")
+      insert.run('m1', 1, 'bilby indexed before')
+      // version 5 indexed on search: index the first message as it would have
+      raw.exec(`INSERT INTO messages_search (rowid, content) SELECT rowid, content FROM messages;
+        DELETE FROM messages_search_pending;`)
+      insert.run('m2', 2, 'bilby still pending')
+      insert.run('m3', 3, 'bilby pending too')
+      assert.equal((raw.prepare('SELECT count(*) AS n FROM messages_search_pending').get() as { n: number }).n, 2)
+    } finally {
+      raw.close()
+    }
+    await using db = new PraisonAIDB(`sqlite:///${path}`)
+    assert.equal((await db.storeInfo()).schemaVersion, 6)
+    assert.deepEqual(inspect(path), { pending: 0, indexed: 3 }, 'the upgrade indexed the pending messages')
+    await db.aonUserMessage('v5', 'bilby after the upgrade')
+    assert.deepEqual(inspect(path).pending, 1)
+    assert.equal((await hits(db, 'bilby')).length, 4)
+    assert.deepEqual((await db.getMessages('v5')).map((m) => m.seq), [1, 2, 3, 4])
   })
 })

@@ -2,13 +2,14 @@ import type { JsonValue, SettingValue } from '../../core/records.js'
 import type { LogicalType, TableDescription } from './schema.js'
 import type { RecordTableName } from './tables.js'
 
-/** The tables every SQL store has: the described ones and the migrations' bookkeeping. */
 /**
- * `messages_search`: SQLite's FTS5 index of message content (migration 3);
- * `messages_search_pending`: the messages not indexed for search yet (migration 4);
- * `messages_search_words`: PostgreSQL's words of each indexed message (migration 4).
+ * The tables a SQL store has: the described ones, the migrations' bookkeeping, and the search
+ * index: `messages_search`, SQLite's FTS5 index of message content (migration 3);
+ * `messages_search_pending`, PostgreSQL's and MySQL's messages not indexed yet (migration 4);
+ * `messages_search_state`, SQLite's mark below which every message is indexed (migration 6);
+ * `messages_search_words`, PostgreSQL's and MySQL's words of each indexed message (migration 4).
  */
-export type TableName = RecordTableName | 'schema_version' | 'messages_search' | 'messages_search_pending' | 'messages_search_words'
+export type TableName = RecordTableName | 'schema_version' | 'messages_search' | 'messages_search_pending' | 'messages_search_state' | 'messages_search_words'
 
 /** A described table (one of `tables.ts`, or a frozen copy of one kept by a migration). */
 export type DescribedTable = TableDescription<RecordTableName>

@@ -89,5 +89,31 @@ export function sqliteMigrations(d: Dialect): readonly Migration[] {
     // Per-session keys with compare-and-set (issue 13: an AI SDK chat's active stream id).
     version: 5,
     statements: createTable(d, SESSION_KEYS),
+  }, {
+    // The pending list becomes a high-water mark (issue 9): a message is indexed for search
+    // exactly when its rowid is at most `indexed_to`, so an insert writes nothing for search
+    // (its pending row cost about 1 µs and a page per commit). A new rowid is always above
+    // the mark: SQLite gives the greatest rowid + 1, and a delete lowers the mark to the
+    // greatest rowid left when it removed the rows at the top. What was pending is indexed here.
+    version: 6,
+    statements: [
+      `INSERT INTO ${t('messages_search')} (rowid, content)
+        SELECT m.rowid, m.content FROM ${t('messages')} m WHERE m.rowid IN (SELECT message_rowid FROM ${t('messages_search_pending')})`,
+      `DROP TRIGGER ${i('messages_search_insert')}`,
+      `DROP TRIGGER ${i('messages_search_delete')}`,
+      `DROP TRIGGER ${i('messages_search_update')}`,
+      `DROP TABLE ${t('messages_search_pending')}`,
+      `CREATE TABLE ${t('messages_search_state')} (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)`,
+      `INSERT INTO ${t('messages_search_state')} (id, indexed_to) SELECT 1, COALESCE(MAX(rowid), 0) FROM ${t('messages')}`,
+      `CREATE TRIGGER ${i('messages_search_delete')} AFTER DELETE ON ${t('messages')} BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) SELECT 'delete', old.rowid, old.content
+          WHERE old.rowid <= (SELECT indexed_to FROM ${t('messages_search_state')});
+        UPDATE ${t('messages_search_state')} SET indexed_to = (SELECT COALESCE(MAX(rowid), 0) FROM ${t('messages')})
+          WHERE indexed_to > (SELECT COALESCE(MAX(rowid), 0) FROM ${t('messages')}); END`,
+      `CREATE TRIGGER ${i('messages_search_update')} AFTER UPDATE OF content ON ${t('messages')}
+        WHEN old.rowid <= (SELECT indexed_to FROM ${t('messages_search_state')}) BEGIN
+        INSERT INTO ${t('messages_search')} (${t('messages_search')}, rowid, content) VALUES ('delete', old.rowid, old.content);
+        INSERT INTO ${t('messages_search')} (rowid, content) VALUES (new.rowid, new.content); END`,
+    ],
   }]
 }
