@@ -74,6 +74,33 @@ describe('issue 8, defect 1: hooks work however Node runs the script', () => {
     assert.match(printed.stdout.trim(), /read:hello$/, printed.stderr)
   })
 
+  it('V8 and process-wide flags (--max-old-space-size, --stack-size) do not stop the store workers', async () => {
+    // A worker given such a flag explicitly throws ERR_WORKER_INVALID_EXEC_ARGV (found this session:
+    // every async SQLite hook failed under `node --max-old-space-size=…`).
+    const file = join(dir, 'v8-flags.mjs')
+    writeFileSync(file, script(freshDb()))
+    const inherited = await run(['--max-old-space-size=256', '--stack-size=1500', file])
+    assert.equal(inherited.stdout.trim(), 'read:hello', inherited.stderr)
+    // with a flag about the main script left out, the rest is passed explicitly: the V8 ones must go
+    const explicit = await run(['--max-old-space-size=256', '--input-type=module', '-e', script(freshDb())])
+    assert.equal(explicit.stdout.trim(), 'read:hello', explicit.stderr)
+    // the sync bridge's worker (PostgreSQL's sync surface) too
+    const schema = `issue8_flags_${process.pid}_${Date.now()}`
+    schemas.push(schema)
+    const bridge = await run(['--max-old-space-size=256', '--input-type=module', '-e', `
+import { PraisonAIDB } from ${JSON.stringify(INDEX_URL)}
+const db = new PraisonAIDB(${JSON.stringify(`${PG_URL}?schema=${schema}`)})
+try {
+  db.onUserMessage('s', 'hello')
+  console.log('read:' + db.getMessagesSync('s').map((m) => m.content).join(','))
+} catch (error) {
+  console.log('error:' + error.name + ':' + error.message)
+} finally {
+  await db.aclose()
+}`])
+    assert.equal(bridge.stdout.trim(), 'read:hello', bridge.stderr)
+  })
+
   it('a store worker that cannot start rejects with a typed error saying why', async () => {
     const loader = join(dir, 'no-workers.mjs')
     writeFileSync(loader, "import { isMainThread } from 'node:worker_threads'\nif (!isMainThread) throw new Error('this loader refuses worker threads')\n")

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
 import type { EventLoopUtilization } from 'node:perf_hooks'
 import { READY, deserializeError, type LoopStats, type Request, type Response, type WorkerInit } from './protocol.js'
-import { workerFailure, workerOptions } from './worker-options.js'
+import { startWorker, workerFailure } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
@@ -37,7 +37,7 @@ export class StoreThread {
 
   constructor() {
     const init: WorkerInit = { kind: 'thread' }
-    this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init }))
+    this.#worker = startWorker(WORKER_URL, { workerData: init })
     this.#worker.unref()
     this.#worker.on('message', (response: Response | typeof READY) => {
       if (response === READY) this.#started = true

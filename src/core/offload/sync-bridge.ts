@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads'
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads'
 import { StoreError, StoreUnavailableError } from '../errors.js'
 import { syncAttemptMsLeft } from '../retry.js'
 import type {
@@ -6,7 +6,7 @@ import type {
 } from '../records.js'
 import type { ImportOutcome, PruneBatch, SearchListing, SessionBundle, SessionListing, SyncStore, WriteOp, WriteResult } from '../store.js'
 import { READY, deserializeError, type MethodCall, type Response, type WorkerInit, type WorkerSpec } from './protocol.js'
-import { workerFailure, workerOptions } from './worker-options.js'
+import { startWorker, workerFailure } from './worker-options.js'
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url)
 
@@ -36,7 +36,7 @@ class SyncBridge implements SyncStore {
     this.#timeoutMs = timeoutMs
     this.#description = description
     const init: WorkerInit = { kind: 'bridge', spec, open: 'async', signal: this.#signal.buffer as SharedArrayBuffer, port: port2 }
-    this.#worker = new Worker(WORKER_URL, workerOptions({ workerData: init, transferList: [port2] }))
+    this.#worker = startWorker(WORKER_URL, { workerData: init, transferList: [port2] })
     this.#worker.unref()
     this.#port.unref()
     this.#worker.on('message', (message: unknown) => { if (message === READY) this.#started = true })

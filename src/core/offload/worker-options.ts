@@ -1,4 +1,4 @@
-import type { WorkerOptions } from 'node:worker_threads'
+import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { redactUrl } from '../url.js'
 
 /**
@@ -27,9 +27,32 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   return kept
 }
 
-/** Options for every worker the library starts. */
-export function workerOptions(extra: WorkerOptions): WorkerOptions {
-  return { ...extra, execArgv: workerExecArgv(process.execArgv) }
+/** The flags Node names in `ERR_WORKER_INVALID_EXEC_ARGV` ("…invalid execArgv flags: --a, --b=1"), or null. */
+function invalidFlags(error: unknown): string[] | null {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return null
+  const message = (error as Error).message
+  const at = message.indexOf(': ')
+  return at < 0 ? [] : message.slice(at + 2).split(', ')
+}
+
+/**
+ * Starts a worker the library runs (`extra`: its data and transfers) with the parent's flags
+ * but those about the main script (`workerExecArgv`). When none was left out, the worker simply
+ * inherits them, as Node does by default: Node then drops the flags a worker cannot take. A
+ * list given explicitly must hold none of those (`--max-old-space-size`, `--stack-size`,
+ * `--trace-gc` and other V8 or process-wide flags), or the constructor throws
+ * `ERR_WORKER_INVALID_EXEC_ARGV`: the flags it names are left out and the worker started again.
+ */
+export function startWorker(url: URL, extra: WorkerOptions): Worker {
+  const kept = workerExecArgv(process.execArgv)
+  if (kept.length === process.execArgv.length) return new Worker(url, extra)
+  try {
+    return new Worker(url, { ...extra, execArgv: kept })
+  } catch (error) {
+    const invalid = invalidFlags(error)
+    if (invalid === null) throw error
+    return new Worker(url, { ...extra, execArgv: kept.filter((flag) => !invalid.includes(flag)) })
+  }
 }
 
 /** Why a worker failed, for a message: its error's message (secrets masked) or its exit code. */
