@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise'
+import type { Connection, Pool, PoolConnection, PoolOptions } from 'mysql2/promise'
 import { ConfigError, StoreError, StoreUnavailableError } from '../../core/errors.js'
 import { now } from '../../core/ids.js'
 import type { Dialect } from '../sql/dialect.js'
 import { driveAsync, type AsyncExecutor } from '../sql/executor.js'
 import { migratePlan } from '../sql/migrate.js'
 import type { SqlPlan, SqlResult } from '../sql/plans.js'
+import { WriteFence } from '../sql/write-fence.js'
 import type { Row } from '../sql/rows.js'
 import { describeTarget, isFatal, mysqlError, type MySqlTarget } from './errors.js'
 import { mysqlMigrations } from './migrations.js'
@@ -82,10 +83,14 @@ export class MySqlPool implements AsyncExecutor {
   readonly #password: string
   /** Per connection (mysql2's core object), the server's max_allowed_packet, read at setup. */
   readonly #packetLimits = new WeakMap<object, number>()
+  readonly #fence = new WriteFence<number>()
+  /** A connection outside the pool, with the pool's settings. */
+  readonly #connect: () => Promise<Connection>
   #closing: Promise<void> | undefined
 
-  private constructor(pool: Pool, target: MySqlTarget, password: string) {
+  private constructor(pool: Pool, connect: () => Promise<Connection>, target: MySqlTarget, password: string) {
     this.#pool = pool
+    this.#connect = connect
     this.#target = target
     this.#password = password
   }
@@ -127,7 +132,8 @@ export class MySqlPool implements AsyncExecutor {
       queryFormat: formatQuery(mysql.format as unknown as FormatSql),
       ...(options.ssl ? { ssl: {} } : {}),
     }
-    const executor = new MySqlPool(mysql.createPool(config), target, password)
+    const { connectionLimit: _limit, maxIdle: _maxIdle, idleTimeout: _idle, waitForConnections: _wait, queueLimit: _queue, ...single } = config
+    const executor = new MySqlPool(mysql.createPool(config), () => mysql.createConnection(single), target, password)
     try {
       await executor.#migrate(options.dialect, migrationLockName(target.database, options.prefix))
     } catch (error) {
@@ -219,13 +225,38 @@ export class MySqlPool implements AsyncExecutor {
    * @throws StoreUnavailableError when the connection failed or InnoDB aborted the transaction on lock contention (retried by the core).
    * @throws StoreError `STORE_FAILED` when MySQL refused a statement.
    */
-  async run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T> {
+  async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
     let connection: PoolConnection
     try {
+      if (write) await this.#fence.before((ids) => this.#endSessions(ids))
       connection = await this.#acquire()
     } catch (error) {
       throw this.#closing ? this.#closedError() : mysqlError(error, this.#target, this.#password)
     }
+    const running = this.#runOn(connection, plan, transactional)
+    return write ? this.#fence.track(connection.threadId, running) : running
+  }
+
+  /**
+   * Ends the server sessions of writes that still run (`KILL` rolls back what has not
+   * committed), on a connection of its own: the pool may have none free while they hold theirs.
+   */
+  async #endSessions(ids: readonly number[]): Promise<void> {
+    const connection = await this.#connect()
+    connection.on('error', () => undefined)
+    try {
+      for (const id of ids) {
+        // a session already gone answers "Unknown thread id": nothing to end
+        await connection.query(`KILL ${Number(id)}`).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== 'ER_NO_SUCH_THREAD') throw error
+        })
+      }
+    } finally {
+      await connection.end().catch(() => undefined)
+    }
+  }
+
+  async #runOn<T>(connection: PoolConnection, plan: SqlPlan<T>, transactional: boolean): Promise<T> {
     let broken = false
     const batch = this.#batch(connection)
     try {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
-import type { CustomTypesConfig, Pool, PoolClient } from 'pg'
+import type { Client, CustomTypesConfig, Pool, PoolClient } from 'pg'
 import { ConfigError } from '../../core/errors.js'
 import { now } from '../../core/ids.js'
 import type { Dialect } from '../sql/dialect.js'
 import { driveAsync, type AsyncExecutor } from '../sql/executor.js'
 import type { SqlPlan, SqlResult } from '../sql/plans.js'
+import { WriteFence } from '../sql/write-fence.js'
 import type { Row } from '../sql/rows.js'
 import type { SqlStep } from '../sql/statements.js'
 import { isConnectionError, toStoreError, type PostgresTarget } from './errors.js'
@@ -74,10 +75,14 @@ export class PostgresPool implements AsyncExecutor {
   readonly #pool: Pool
   readonly #target: PostgresTarget
   readonly #password: string
+  readonly #fence = new WriteFence<number>()
+  /** A client outside the pool, with the pool's settings. */
+  readonly #connect: () => Client
   #closed = false
 
-  private constructor(pool: Pool, target: PostgresTarget, password: string) {
+  private constructor(pool: Pool, connect: () => Client, target: PostgresTarget, password: string) {
     this.#pool = pool
+    this.#connect = connect
     this.#target = target
     this.#password = password
   }
@@ -110,7 +115,7 @@ export class PostgresPool implements AsyncExecutor {
     // pg-pool has already dropped that client; the next plan connects afresh, and a real
     // outage surfaces there as StoreUnavailableError. Without a listener it would crash the host.
     pool.on('error', () => undefined)
-    const executor = new PostgresPool(pool, target, password)
+    const executor = new PostgresPool(pool, () => new pg.Client(pool.options), target, password)
     try {
       await executor.run(preparePlan(options.dialect, options.schema, now()), true)
     } catch (error) {
@@ -127,13 +132,34 @@ export class PostgresPool implements AsyncExecutor {
    * @throws ConfigError when the login is refused or the database does not exist.
    * @throws StoreError `STORE_FAILED` when the server refuses a statement.
    */
-  async run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T> {
+  async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
     let client: PoolClient
     try {
+      if (write) await this.#fence.before((pids) => this.#endBackends(pids))
       client = await this.#pool.connect()
     } catch (error) {
       throw toStoreError(error, this.#target, this.#password)
     }
+    const running = this.#runOn(client, plan, transactional)
+    return write ? this.#fence.track((client as PoolClient & { processID: number }).processID, running) : running
+  }
+
+  /**
+   * Ends the server sessions of writes that still run (a statement not yet committed rolls
+   * back), on a connection of its own: the pool may have none free while they hold theirs.
+   */
+  async #endBackends(pids: readonly number[]): Promise<void> {
+    const client = this.#connect()
+    client.on('error', () => undefined)
+    try {
+      await client.connect()
+      await client.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS ended(pid)', [pids])
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  }
+
+  async #runOn<T>(client: PoolClient, plan: SqlPlan<T>, transactional: boolean): Promise<T> {
     let broken: Error | undefined
     // A checked-out client has no pool listener: an 'error' between queries must not crash the host
     const onError = (error: Error): void => { broken = error }

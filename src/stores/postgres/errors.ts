@@ -19,8 +19,8 @@ const LOST_STATES: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03', '53
 /** Serialization failure and deadlock: the server rolled the transaction back, so running it again is safe. */
 const CONFLICT_STATES: ReadonlySet<string> = new Set(['40001', '40P01'])
 
-/** pg's own errors for a lost or never-made connection carry no code, only these messages. */
-const LOST_CONNECTION = /connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|connection ended unexpectedly/i
+/** pg's own errors for a lost or never-made connection carry no code, only these messages (`timeout expired`: a `Client`'s own connect timeout). */
+const LOST_CONNECTION = /connection terminated|connection timeout|timeout exceeded when trying to connect|timeout expired|not queryable|connection ended unexpectedly/i
 
 const AUTH_STATES: ReadonlySet<string> = new Set(['28000', '28P01'])
 

@@ -18,7 +18,8 @@ export interface SyncExecutor {
 
 /** Runs plans on an asynchronous driver; `transactional` plans in one transaction on one connection. */
 export interface AsyncExecutor {
-  run<T>(plan: SqlPlan<T>, transactional: boolean): Promise<T>
+  /** `write`: the plan is a write batch, which waits for the store's earlier writes to be over (`WriteFence`). */
+  run<T>(plan: SqlPlan<T>, transactional: boolean, write?: boolean): Promise<T>
   close(): Promise<void>
 }
 
@@ -133,7 +134,7 @@ class AsyncSqlStore implements Store {
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     const { plan, transactional } = this.#write(this.#d, ops)
-    const result = await this.#exec.run(plan, transactional)
+    const result = await this.#exec.run(plan, transactional, true)
     this.#parts.afterWrite?.()
     return result
   }
