@@ -228,7 +228,7 @@ export class MySqlPool implements AsyncExecutor {
   async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
     let connection: PoolConnection
     try {
-      if (write) await this.#fence.before((ids) => this.#endSessions(ids))
+      if (write && this.#fence.busy) await this.#fence.before((ids) => this.#endSessions(ids))
       connection = await this.#acquire()
     } catch (error) {
       throw this.#closing ? this.#closedError() : mysqlError(error, this.#target, this.#password)

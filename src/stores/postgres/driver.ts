@@ -135,7 +135,7 @@ export class PostgresPool implements AsyncExecutor {
   async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
     let client: PoolClient
     try {
-      if (write) await this.#fence.before((pids) => this.#endBackends(pids))
+      if (write && this.#fence.busy) await this.#fence.before((pids) => this.#endBackends(pids))
       client = await this.#pool.connect()
     } catch (error) {
       throw toStoreError(error, this.#target, this.#password)
