@@ -1,6 +1,6 @@
+import type { EventLoopUtilization } from 'node:perf_hooks'
 import type { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from '../errors.js'
-import type { EventLoopUtilization } from 'node:perf_hooks'
 import { READY, deserializeError, type LoopStats, type Request, type Response, type WorkerInit } from './protocol.js'
 import { startWorker, workerFailure } from './worker-options.js'
 
