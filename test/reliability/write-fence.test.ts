@@ -34,6 +34,19 @@ describe('WriteFence', () => {
     assert.equal(fence.busy, false)
     await fence.before(() => { throw new Error('nothing runs: nothing to end') })
   })
+
+  it('still waits for a running write when ending its session fails', async () => {
+    const fence = new WriteFence<number>()
+    let finish!: () => void
+    void fence.track(3, new Promise<void>((resolve) => { finish = resolve }))
+    let passed = false
+    const waiting = fence.before(() => Promise.reject(new Error('permission denied to terminate'))).then(() => { passed = true })
+    await sleep(20)
+    assert.equal(passed, false, 'the next write still waits')
+    finish()
+    await waiting
+    assert.equal(passed, true)
+  })
 })
 
 /** Holds a lock on the row of session `id` until `release()`. */

@@ -26,11 +26,16 @@ export class WriteFence<Id> {
     return this.#running.size > 0
   }
 
-  /** Before a write: ends the sessions of the writes still running with `end(ids)` and waits for them to settle. */
+  /**
+   * Before a write: ends the sessions of the writes still running with `end(ids)` and waits for
+   * them to settle. Ending only hastens it: if `end` fails (the server does not answer, or will
+   * not let this user end them), the wait still holds the write back until they have settled;
+   * the core bounds that wait like any attempt.
+   */
   async before(end: (ids: readonly Id[]) => Promise<unknown>): Promise<void> {
     if (this.#running.size === 0) return
     const settled = [...this.#running.values()]
-    await end([...this.#running.keys()])
+    await end([...this.#running.keys()]).catch(() => undefined)
     await Promise.all(settled)
   }
 }
