@@ -60,6 +60,15 @@ export function renderReport(r: Results): string {
     ]))
   }
 
+  if (r.writePlan) {
+    const w = r.writePlan
+    out.push('', `## SQLite write path alone (calling thread, synchronous=OFF: no thread hop, no hook, no fsync; median of repetitions)`, '')
+    out.push(table(['batch', 'agentdb: decode + write plan + commit (µs per message)', 'raw better-sqlite3, prebuilt rows (µs per row)', 'ratio'], [
+      [`${w.sessions} sessions × 1 message (one group commit)`, fixed(w.batchUs, 2), fixed(w.rawBatchUs, 2), `${fixed(w.batchUs / w.rawBatchUs, 2)}x`],
+      ['1 message (one agent)', fixed(w.singleUs, 2), fixed(w.rawSingleUs, 2), `${fixed(w.singleUs / w.rawSingleUs, 2)}x`],
+    ]))
+  }
+
   if (r.history.length > 0) {
     out.push('', `## History read: last 50 of a ${String(cfg['historyMessages'])}-message session`, '')
     out.push(table(['reader', 'backend', 'ops/s', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], r.history.map((h) => [

@@ -4,6 +4,7 @@ import type { ReadResult } from './history.js'
 import type { BridgeRep } from './bridge.js'
 import type { OperationsResult } from './operations.js'
 import type { OverheadRep } from './overhead.js'
+import type { WritePlanRep } from './write-plan.js'
 import type { SequentialRep } from './sequential.js'
 import type { RepResult } from './runner.js'
 import { median, medianLatency, type Latency } from './stats.js'
@@ -39,6 +40,12 @@ export interface OverheadSummary {
   readonly hookBareUs: number
   readonly promiseUs: number
   readonly reps: readonly OverheadRep[]
+}
+
+/** Medians of `WritePlanRep` over the repetitions. */
+export interface WritePlanSummary extends WritePlanRep {
+  readonly sessions: number
+  readonly reps: readonly WritePlanRep[]
 }
 
 export interface BridgeSummary {
@@ -82,6 +89,7 @@ export interface Results {
   readonly skipped: readonly Skipped[]
   readonly throughput: readonly CaseSummary[]
   readonly overhead: OverheadSummary | null
+  readonly writePlan: WritePlanSummary | null
   readonly history: readonly HistorySummary[]
   readonly bridge: BridgeSummary | null
   readonly sequential: SequentialSummary | null
@@ -124,6 +132,17 @@ export function summarizeOverhead(reps: readonly OverheadRep[]): OverheadSummary
     hookUs: median(reps.map((r) => r.hookUs)),
     hookBareUs: median(reps.map((r) => r.hookBareUs)),
     promiseUs: median(reps.map((r) => r.promiseUs)),
+    reps,
+  }
+}
+
+export function summarizeWritePlan(sessions: number, reps: readonly WritePlanRep[]): WritePlanSummary {
+  return {
+    sessions,
+    batchUs: median(reps.map((r) => r.batchUs)),
+    rawBatchUs: median(reps.map((r) => r.rawBatchUs)),
+    singleUs: median(reps.map((r) => r.singleUs)),
+    rawSingleUs: median(reps.map((r) => r.rawSingleUs)),
     reps,
   }
 }

@@ -12,6 +12,7 @@ import { describeMachine, loadAverage } from './machine.js'
 import { ensurePeers, loadMastra, type Mastra, type MastraBackend } from './mastra.js'
 import { measureOperations, type OperationsResult } from './operations.js'
 import { measureOverhead, type OverheadRep } from './overhead.js'
+import { measureWritePlan, type WritePlanRep } from './write-plan.js'
 import { planThroughput, type BackendPlan } from './plan.js'
 import { measureSequentialRep, type SequentialRep } from './sequential.js'
 import { openMySqlHistory } from './raw/mysql.js'
@@ -20,8 +21,8 @@ import { openRedisHistory } from './raw/redis.js'
 import { openSqliteHistory } from './raw/sqlite.js'
 import { backendName, renderReport } from './report.js'
 import {
-  summarizeBridge, summarizeOverhead, summarizeReads, summarizeSequential, summarizeThroughput,
-  type BridgeSummary, type HistorySummary, type OverheadSummary, type Results, type RssPhase, type SequentialSummary,
+  summarizeBridge, summarizeOverhead, summarizeReads, summarizeSequential, summarizeThroughput, summarizeWritePlan,
+  type BridgeSummary, type HistorySummary, type OverheadSummary, type Results, type RssPhase, type SequentialSummary, type WritePlanSummary,
 } from './results.js'
 import { maxRssMb, runRep, type RepResult } from './runner.js'
 import { probeServer } from './servers.js'
@@ -87,6 +88,22 @@ async function runOverhead(config: BenchConfig): Promise<OverheadSummary | null>
   }
   markPhase('hook overhead')
   return summarizeOverhead(reps)
+}
+
+/** Batches and one-message batches per repetition of the write-plan measurement. */
+const PLAN_BATCHES = 100
+const PLAN_SINGLES = 5000
+
+function runWritePlan(config: BenchConfig): WritePlanSummary | null {
+  if (!isSelected(config, 'sqlite-full')) return null
+  const reps: WritePlanRep[] = []
+  for (let rep = 1; rep <= config.reps; rep++) {
+    const r = measureWritePlan(config.sessions, PLAN_BATCHES, PLAN_SINGLES)
+    log(`write plan rep ${rep}: batch ${r.batchUs.toFixed(2)} µs/msg (raw ${r.rawBatchUs.toFixed(2)}), single ${r.singleUs.toFixed(2)} µs (raw ${r.rawSingleUs.toFixed(2)})`)
+    reps.push(r)
+  }
+  markPhase('write plan')
+  return summarizeWritePlan(config.sessions, reps)
 }
 
 async function runThroughput(config: BenchConfig, plans: readonly BackendPlan[], mastra: { api: Mastra; backends: MastraBackend[] } | null): Promise<ReturnType<typeof summarizeThroughput>> {
@@ -248,6 +265,7 @@ async function main(): Promise<void> {
   markPhase('setup')
   try {
     const overhead = await runOverhead(config)
+    const writePlan = runWritePlan(config)
     const throughput = await runThroughput(config, plans, mastra)
     const history = await runHistory(config, plans)
     const bridge = await runBridge(config, plans)
@@ -256,7 +274,7 @@ async function main(): Promise<void> {
     const operations = await runOperations(config, plans)
     const targets = checkTargets({ throughput, overhead, history, bridge, sequential })
     const results: Results = {
-      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, history, bridge, sequential, agentTurn, operations, rss, targets,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() }, config: { ...config, mastra: mastra?.api.versions ?? null }, skipped, throughput, overhead, writePlan, history, bridge, sequential, agentTurn, operations, rss, targets,
       durationS: (performance.now() - started) / 1000,
     }
     console.log(renderReport(results))

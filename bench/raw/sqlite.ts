@@ -7,7 +7,7 @@ import { batches, total, type Shape } from '../workload.js'
 import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, timeOrderedId, valuesList, type RawRow } from './rows.js'
 
 type Database = BetterSqlite3.Database
-export type SqliteSync = 'full' | 'normal'
+export type SqliteSync = 'full' | 'normal' | 'off'
 
 const Driver = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
 
@@ -18,7 +18,7 @@ const DDL = `CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_session_seq ON messages (session_id, seq);`
 
 /** A fresh file with the library's messages table, WAL and the given `synchronous`. */
-function openRaw(sync: SqliteSync): { db: Database; path: string } {
+export function openRaw(sync: SqliteSync): { db: Database; path: string } {
   const path = freshSqlitePath(`raw_sqlite_${sync}`)
   const db = new Driver(path)
   db.pragma('journal_mode = WAL')
@@ -27,7 +27,7 @@ function openRaw(sync: SqliteSync): { db: Database; path: string } {
   return { db, path }
 }
 
-const insertSql = (rows: number): string => `INSERT INTO messages (${RAW_COLUMNS.join(', ')}) VALUES ${valuesList(rows, () => '?')}`
+export const insertSql = (rows: number): string => `INSERT INTO messages (${RAW_COLUMNS.join(', ')}) VALUES ${valuesList(rows, () => '?')}`
 
 function closer(db: Database, path: string): () => Promise<void> {
   return () => {
