@@ -35,6 +35,8 @@ function fakeLoop(pollMs: number, answer: (request: number) => number | Promise<
     get clock() { return clock },
     advance(ms: number) { clock += ms },
     arrive(request: number, inMs: number) { waiting.push({ at: clock + inMs, request }) },
+    /** The event loop delivers the first waiting request. */
+    deliver() { loop.serve(waiting.shift()!.request) },
   }
 }
 
@@ -79,6 +81,21 @@ describe('RequestLoop', () => {
     assert.equal(f.receives, 0, 'request 3 is left to the event loop')
     await Promise.resolve()
     assert.deepEqual(f.sent, [10, 20])
+  })
+
+  it('does not poll after an answer that took longer than the window (a large batch)', () => {
+    let f!: ReturnType<typeof fakeLoop>
+    f = fakeLoop(0.5, (r) => { if (r === 2) f.advance(3); return r * 10 })
+    f.loop.serve(1)
+    f.advance(0.1)
+    f.arrive(3, 0)
+    f.loop.serve(2) // polling is on (a request soon after an answer), but this answer took 3 ms
+    assert.deepEqual(f.sent, [10, 20])
+    assert.equal(f.receives, 0, 'request 3 is left to the event loop')
+    f.arrive(4, 0.1)
+    f.deliver() // request 3, right after: a quick answer, so it polls and takes request 4
+    assert.deepEqual(f.sent, [10, 20, 30, 40])
+    assert.equal(f.loop.polled, 1)
   })
 
   it('pollMs 0 never polls', () => {

@@ -18,8 +18,11 @@ export interface RequestLoopParts<Request, Response> {
  * within that window. It polls only while requests come that soon after an answer: after a
  * miss it sleeps at once, until a request arrives within `pollMs` of the previous answer
  * again, so callers that pause between requests (group commit's batches, an agent waiting
- * on its model) cost no spinning. An answer that is a promise ends the polling: the thread
- * goes back to its event loop to settle it.
+ * on its model) cost no spinning. Nor does an answer that took longer than the window (a
+ * group commit's batch of hundreds of writes): against its cost a wake-up is nothing, and a
+ * thread spinning while the caller's thread resolves the batch takes a core from it (on two
+ * cores that made the caller's event loop late). An answer that is a promise ends the
+ * polling: the thread goes back to its event loop to settle it.
  */
 export class RequestLoop<Request, Response> {
   readonly #parts: RequestLoopParts<Request, Response>
@@ -42,6 +45,7 @@ export class RequestLoop<Request, Response> {
     this.#polling = parts.pollMs > 0 && parts.now() - this.#answeredAt < parts.pollMs
     let request: Request | undefined = first
     while (request !== undefined) {
+      const started = parts.now()
       const response = parts.answer(request)
       if (response instanceof Promise) {
         void response.then((settled) => { parts.send(settled) })
@@ -49,7 +53,8 @@ export class RequestLoop<Request, Response> {
       }
       parts.send(response)
       this.#answeredAt = parts.now()
-      request = this.#polling ? this.#poll(this.#answeredAt + parts.pollMs) : undefined
+      const quick = this.#answeredAt - started < parts.pollMs
+      request = this.#polling && quick ? this.#poll(this.#answeredAt + parts.pollMs) : undefined
     }
   }
 
