@@ -38,8 +38,9 @@ const texts = new WeakMap<Dialect, Map<string, string>>()
 /**
  * Batch statements differ only by row count: their text is built once per dialect and count
  * (a batch of 200 would otherwise rebuild 1,600 placeholders before every statement-cache hit).
+ * `kind` names the statement; an engine's own batch statements use it too (SQLite's write).
  */
-function cached(d: Dialect, kind: string, rows: number, build: (d: Dialect, rows: number) => string): string {
+export function cached(d: Dialect, kind: string, rows: number, build: (d: Dialect, rows: number) => string): string {
   let byKey = texts.get(d)
   if (byKey === undefined) {
     byKey = new Map()
