@@ -69,6 +69,8 @@ export class StoreRuntime {
   #sync: SyncStore | undefined
   #closing: Promise<void> | undefined
   #failures: unknown[] = []
+  /** Buffered writes until their outcome is known (a failure is in `#failures` once settled). */
+  readonly #buffered = new Set<Promise<void>>()
   #stopFlushOnExit: (() => void) | undefined
   readonly #background = new Set<Promise<void>>()
   readonly #spool: Spool | undefined
@@ -109,7 +111,9 @@ export class StoreRuntime {
         ? lazyStore(() => this.#backend.open(), this.#backend.description)
         : await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
       const direct = (ops: readonly WriteOp[]): Promise<WriteResult> => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded)
-      const queue = new WriteQueue(spool !== undefined ? (ops) => spool.write(ops, direct) : direct, this.#settings.maxBatch)
+      // a spool replays and holds writes one batch at a time
+      const inFlight = spool !== undefined ? 1 : this.#backend.writesInFlight ?? 1
+      const queue = new WriteQueue(spool !== undefined ? (ops) => spool.write(ops, direct) : direct, this.#settings.maxBatch, inFlight)
       this.#async = new AsyncSide(store, queue)
       return this.#async
     })().finally(() => { this.#opening = undefined })
@@ -176,7 +180,9 @@ export class StoreRuntime {
   /** Keeps a buffered write's failure for the next `flush()`/`aclose()`, and flushes before exit. */
   #buffer(committed: Promise<void>): void {
     this.#stopFlushOnExit ??= flushBeforeExit(this)
-    committed.catch((error: unknown) => { this.#failures.push(error) })
+    const settled = committed.catch((error: unknown) => { this.#failures.push(error) })
+    this.#buffered.add(settled)
+    void settled.then(() => this.#buffered.delete(settled))
   }
 
   /**
@@ -228,6 +234,8 @@ export class StoreRuntime {
   async flush(): Promise<void> {
     const side = this.#async
     if (side) await side.queue.drain()
+    // the queue is drained once every write settled; their failures are kept a few steps later
+    if (this.#buffered.size > 0) await Promise.all([...this.#buffered])
     if (this.#spool) {
       await this.#spool.drain(this.#patienceMs, true)
       this.#failures.push(...this.#spool.takeFailures())

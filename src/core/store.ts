@@ -254,6 +254,13 @@ export interface Backend {
    */
   readonly groupCommit?: boolean
   /**
+   * Most write batches group commit has in flight at once (default 1). Above 1, the store
+   * writes one batch while the calling thread prepares the next: batches in flight never share
+   * a session (`WriteQueue`), and the store must keep the writes of a session in the order they
+   * reach it (one connection in order, or locks on the session's row).
+   */
+  readonly writesInFlight?: number
+  /**
    * True for a store across a network: a reply may never come (a paused server, a silent
    * network), so the runtime bounds each attempt by what is left of `retryDeadlineMs`. A local
    * store bounds its own waits (SQLite's busy timeout).

@@ -28,23 +28,37 @@ function take(from: Waiting, start: number, end: number): Waiting {
  * one, so many concurrent agents share each transaction instead of paying one each. The
  * first write after idle is taken on the next microtask: no timer, no added latency.
  *
- * Exactly one batch is in flight at a time, so writes commit in push order and every
- * session's `seq` follows call order. A push resolves once its own batch has committed; a
- * large batch resolves its pushes in order, a slice per event-loop turn, and the next batch
- * is taken once all of them have run (so it holds the writes they made).
+ * `inFlight` batches may be written at once (1 unless the store says more: a server then
+ * runs one batch while this thread prepares the next). A write whose session is in a batch
+ * in flight waits for that batch to settle, so each session's writes commit in push order
+ * and its `seq` follows call order; sessions of batches in flight are disjoint, which is also
+ * what lets a failed batch be written again without passing a later write of its sessions.
+ * With one in flight, every write commits in push order.
+ *
+ * A push resolves once its own batch has committed; a large batch resolves its pushes in
+ * order, a slice per event-loop turn. With one batch in flight the next is taken once all of
+ * them have run (so it holds the writes they made); with more, as soon as one is free.
  * When a batch of several fails, each of its writes is tried again alone, so one bad write
  * fails alone with its own error (not when the store is unreachable: that fails them all).
  */
 export class WriteQueue {
   readonly #write: (ops: readonly WriteOp[]) => Promise<WriteResult>
   readonly #maxBatch: number
+  readonly #inFlight: number
   #waiting: Waiting = noWaiting()
-  #running = false
+  /** Batches being written or resolved. */
+  #running = 0
+  /** Batches committed whose pushes are being resolved. */
+  #resolving = 0
+  #scheduled = false
+  /** Sessions of the batches in flight, with how many hold each (only when `#inFlight > 1`). */
+  readonly #busy = new Map<string, number>()
   #idleWaiters: (() => void)[] = []
 
-  constructor(write: (ops: readonly WriteOp[]) => Promise<WriteResult>, maxBatch: number) {
+  constructor(write: (ops: readonly WriteOp[]) => Promise<WriteResult>, maxBatch: number, inFlight = 1) {
     this.#write = write
     this.#maxBatch = maxBatch
+    this.#inFlight = Math.max(1, Math.floor(inFlight))
   }
 
   /** Writes waiting for their batch. */
@@ -59,50 +73,105 @@ export class WriteQueue {
       waiting.ops.push(op)
       waiting.resolves.push(resolve)
       waiting.rejects.push(reject)
-      if (!this.#running) {
-        this.#running = true
-        queueMicrotask(() => void this.#run())
-      }
+      this.#schedule()
     })
   }
 
   /** Resolves once every write pushed so far has settled. */
   drain(): Promise<void> {
-    if (!this.#running) return Promise.resolve()
+    if (this.#running === 0 && this.#resolving === 0 && !this.#scheduled) return Promise.resolve()
     return new Promise((resolve) => this.#idleWaiters.push(resolve))
   }
 
-  async #run(): Promise<void> {
-    while (this.#waiting.ops.length > 0) {
-      const waiting = this.#waiting
-      const count = waiting.ops.length
-      if (count <= this.#maxBatch) {
-        this.#waiting = noWaiting()
-        await this.#commit(waiting)
-      } else {
-        this.#waiting = take(waiting, this.#maxBatch, count)
-        await this.#commit(take(waiting, 0, this.#maxBatch))
-      }
-    }
-    this.#running = false
-    const waiters = this.#idleWaiters
-    this.#idleWaiters = []
-    for (const wake of waiters) wake()
+  #schedule(): void {
+    if (this.#scheduled || this.#running >= this.#inFlight) return
+    this.#scheduled = true
+    queueMicrotask(() => this.#pump())
   }
 
-  async #commit(batch: Waiting): Promise<void> {
+  /** Starts batches while there is room and something to write. */
+  #pump(): void {
+    this.#scheduled = false
+    while (this.#running < this.#inFlight && this.#waiting.ops.length > 0) {
+      const batch = this.#running === 0 ? this.#takeAny() : this.#takeFree()
+      if (batch === null) break
+      this.#running++
+      void this.#send(batch)
+    }
+    if (this.#running === 0 && this.#resolving === 0 && this.#waiting.ops.length === 0) this.#idle()
+  }
+
+  /** The next batch when nothing is in flight: the oldest writes, up to `maxBatch`. */
+  #takeAny(): Waiting {
+    const waiting = this.#waiting
+    const count = waiting.ops.length
+    let batch: Waiting
+    if (count <= this.#maxBatch) {
+      this.#waiting = noWaiting()
+      batch = waiting
+    } else {
+      this.#waiting = take(waiting, this.#maxBatch, count)
+      batch = take(waiting, 0, this.#maxBatch)
+    }
+    if (this.#inFlight > 1) this.#hold(batch.ops)
+    return batch
+  }
+
+  /** The next batch beside others in flight: the oldest writes of sessions none of them holds. */
+  #takeFree(): Waiting | null {
+    const busy = this.#busy
+    const waiting = this.#waiting
+    const batch = noWaiting()
+    const left = noWaiting()
+    const { ops, resolves, rejects } = waiting
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!
+      const to = batch.ops.length < this.#maxBatch && !busy.has(op.session.id) ? batch : left
+      to.ops.push(op)
+      to.resolves.push(resolves[i]!)
+      to.rejects.push(rejects[i]!)
+    }
+    if (batch.ops.length === 0) return null
+    // a session the batch holds stays in it only up to maxBatch: what is left of it waits
+    this.#waiting = left
+    this.#hold(batch.ops)
+    return batch
+  }
+
+  #hold(ops: readonly WriteOp[]): void {
+    for (const op of ops) this.#busy.set(op.session.id, (this.#busy.get(op.session.id) ?? 0) + 1)
+  }
+
+  #release(ops: readonly WriteOp[]): void {
+    for (const op of ops) {
+      const id = op.session.id
+      const n = this.#busy.get(id)! - 1
+      if (n === 0) this.#busy.delete(id)
+      else this.#busy.set(id, n)
+    }
+  }
+
+  /**
+   * Writes a batch and settles its pushes. With one batch in flight its slot is held until
+   * every push is resolved and has had a turn to push again; with more, the slot and the
+   * batch's sessions are free as soon as the batch committed.
+   */
+  async #send(batch: Waiting): Promise<void> {
     const { ops, resolves, rejects } = batch
-    let results: WriteResult
+    let results: WriteResult | undefined
     try {
       results = await this.#write(ops)
     } catch (error) {
       if (ops.length === 1 || error instanceof StoreUnavailableError) {
         for (const reject of rejects) reject(error)
-        return
+      } else {
+        await this.#writeEach(batch)
       }
-      await this.#writeEach(batch)
-      return
     }
+    const pipelined = this.#inFlight > 1
+    if (pipelined || results === undefined) this.#free(ops)
+    if (results === undefined) return
+    this.#resolving++
     for (let start = 0; start < resolves.length; start += RESOLVE_SLICE) {
       if (start > 0) await nextTurn()
       const end = Math.min(resolves.length, start + RESOLVE_SLICE)
@@ -110,7 +179,23 @@ export class WriteQueue {
     }
     // The last slice's callers push their next writes a few promise steps after resolving:
     // let them, so that the next batch holds them too (it measured ~150 of 200 agents without).
-    if (resolves.length > RESOLVE_SLICE) await nextTurn()
+    if (!pipelined && resolves.length > RESOLVE_SLICE) await nextTurn()
+    this.#resolving--
+    if (!pipelined) this.#free(ops)
+    else if (this.#running === 0 && this.#resolving === 0 && this.#waiting.ops.length === 0) this.#idle()
+  }
+
+  /** A batch is over: its slot and sessions are free for the next. */
+  #free(ops: readonly WriteOp[]): void {
+    if (this.#inFlight > 1) this.#release(ops)
+    this.#running--
+    this.#pump()
+  }
+
+  #idle(): void {
+    const waiters = this.#idleWaiters
+    this.#idleWaiters = []
+    for (const wake of waiters) wake()
   }
 
   /** Each write of a failed batch alone, so that a bad one fails alone with its own error. */

@@ -225,16 +225,16 @@ export class MySqlPool implements AsyncExecutor {
    * @throws StoreUnavailableError when the connection failed or InnoDB aborted the transaction on lock contention (retried by the core).
    * @throws StoreError `STORE_FAILED` when MySQL refused a statement.
    */
-  async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
+  async run<T>(plan: SqlPlan<T>, transactional: boolean, writes?: ReadonlySet<string>): Promise<T> {
     let connection: PoolConnection
     try {
-      if (write && this.#fence.busy) await this.#fence.before((ids) => this.#endSessions(ids))
+      if (writes !== undefined && this.#fence.busy) await this.#fence.before(writes, (ids) => this.#endSessions(ids))
       connection = await this.#acquire()
     } catch (error) {
       throw this.#closing ? this.#closedError() : mysqlError(error, this.#target, this.#password)
     }
     const running = this.#runOn(connection, plan, transactional)
-    return write ? this.#fence.track(connection.threadId, running) : running
+    return writes !== undefined ? this.#fence.track(connection.threadId, writes, running) : running
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Backend, Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
-import { asyncSqlStore } from '../sql/executor.js'
+import { asyncSqlStore, poolWritesInFlight } from '../sql/executor.js'
 import { IdleIndexer } from '../sql/idle-indexer.js'
 import { checkIdentifier } from '../sql/identifiers.js'
 import { mysqlDialect } from './dialect.js'
@@ -75,6 +75,7 @@ function mysqlBackend(url: ConnectionUrl, reader: OptionReader<MySqlOptions>): B
     description,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
+    writesInFlight: poolWritesInFlight(options.poolSize),
     threads: { sync: 'bridge' },
     network: true,
     open: async (): Promise<Store> => {

@@ -132,16 +132,16 @@ export class PostgresPool implements AsyncExecutor {
    * @throws ConfigError when the login is refused or the database does not exist.
    * @throws StoreError `STORE_FAILED` when the server refuses a statement.
    */
-  async run<T>(plan: SqlPlan<T>, transactional: boolean, write = false): Promise<T> {
+  async run<T>(plan: SqlPlan<T>, transactional: boolean, writes?: ReadonlySet<string>): Promise<T> {
     let client: PoolClient
     try {
-      if (write && this.#fence.busy) await this.#fence.before((pids) => this.#endBackends(pids))
+      if (writes !== undefined && this.#fence.busy) await this.#fence.before(writes, (pids) => this.#endBackends(pids))
       client = await this.#pool.connect()
     } catch (error) {
       throw toStoreError(error, this.#target, this.#password)
     }
     const running = this.#runOn(client, plan, transactional)
-    return write ? this.#fence.track((client as PoolClient & { processID: number }).processID, running) : running
+    return writes !== undefined ? this.#fence.track((client as PoolClient & { processID: number }).processID, writes, running) : running
   }
 
   /**

@@ -5,7 +5,7 @@ import { takesSeq, type Backend, type Store } from '../../core/store.js'
 import type { StoreDefinition } from '../../core/store-definition.js'
 import { hostPort } from '../net/errors.js'
 import type { ConnectionUrl } from '../../core/url.js'
-import { asyncSqlStore, type WriteChoice } from '../sql/executor.js'
+import { asyncSqlStore, poolWritesInFlight, type WriteChoice } from '../sql/executor.js'
 import { IdleIndexer } from '../sql/idle-indexer.js'
 import { writePlan } from '../sql/plans.js'
 import { checkIdentifier } from '../sql/identifiers.js'
@@ -86,6 +86,7 @@ function postgresBackend(url: ConnectionUrl, reader: OptionReader<PostgresOption
     description,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 10_000,
+    writesInFlight: poolWritesInFlight(options.poolSize),
     threads: { sync: 'bridge' },
     network: true,
     open: async (): Promise<Store> => {

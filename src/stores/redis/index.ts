@@ -30,6 +30,12 @@ export interface RedisOptions extends SpoolOptions {
 
 /** The layout version in `<prefix>v:layout`; a different one is refused on open. */
 const LAYOUT_VERSION = '1'
+/**
+ * Write batches in flight on the one connection: Redis runs one script while this thread
+ * builds the next (200 agents: ~21k → ~36k msgs/s measured, issue 9). Scripts run in the
+ * order sent, so no batch passes another.
+ */
+const WRITES_IN_FLIGHT = 2
 
 function databaseIndex(url: ConnectionUrl): number {
   if (url.database === '') return 0
@@ -81,6 +87,7 @@ function redisBackend(url: ConnectionUrl, reader: OptionReader<RedisOptions>): B
     identity: `${url.scheme}://${hostPort(host, target.port)}/${target.db}?keyPrefix=${encodeURIComponent(keys.prefix)}`,
     capabilities: { syncSurface: false, reads: true, persistent: true },
     maxBatch: 1000,
+    writesInFlight: WRITES_IN_FLIGHT,
     threads: { sync: 'bridge' },
     network: true,
     open: () => openStore(target, keys),

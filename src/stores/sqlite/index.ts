@@ -17,6 +17,12 @@ export type { SqliteSynchronous } from './driver.js'
 
 /** Quiet time after a write before a connection indexes pending messages for search (ms). */
 const SEARCH_INDEX_IDLE_MS = 50
+/**
+ * Write batches in flight to the store thread: it commits one while this thread resolves the
+ * last one's hooks and builds the next (200 agents, FULL: ~31k → ~37k msgs/s measured, issue 9).
+ * The thread still writes them one at a time, in the order sent.
+ */
+const WRITES_IN_FLIGHT = 2
 /** Messages per indexing step: about 25 us each, so a step keeps the event loop about 5 ms on the calling thread. */
 const MAIN_THREAD_INDEX_CHUNK = 200
 const WORKER_INDEX_CHUNK = 2000
@@ -84,7 +90,8 @@ function sqliteBackend(url: ConnectionUrl, reader: OptionReader<SqliteOptions>):
       description,
       capabilities: { syncSurface: true, reads: true, persistent: true },
       maxBatch: 10_000,
-      ...(offload ? { threads: { async: 'sync', inlineReads: true } } : {}),
+      // in a worker, the next batch is prepared here while the worker commits one
+      ...(offload ? { threads: { async: 'sync', inlineReads: true }, writesInFlight: WRITES_IN_FLIGHT } : {}),
       open: () => Promise.resolve(inlineStore(connect())),
       openSync: connect,
     }
