@@ -16,14 +16,6 @@ export interface SyncExecutor {
   close(): void
 }
 
-/**
- * Write batches a pooled store has in flight, each on a connection of its own: the server
- * runs some while this thread builds the next (200 agents: PostgreSQL ~14k → ~20k, MariaDB
- * ~12k → ~15.5k msgs/s measured with 4, issue 9). Batches in flight never share a session,
- * so their row locks never meet. At most the pool's size, which reads share.
- */
-export const poolWritesInFlight = (poolSize: number): number => Math.min(4, poolSize)
-
 /** Runs plans on an asynchronous driver; `transactional` plans in one transaction on one connection. */
 export interface AsyncExecutor {
   /**
