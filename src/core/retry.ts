@@ -47,14 +47,20 @@ export function retryUntilSync<T>(attempt: () => T, deadlineMs: number, boundAtt
 /**
  * `work`, or `StoreUnavailableError` `TIMEOUT` once `ms` have passed without an answer (a server
  * that stopped answering without closing the connection). The work goes on unobserved: a write
- * that times out here may still commit — as any write whose reply is lost.
+ * that times out here may still commit — as any write whose reply is lost. `abandoned` gets
+ * what the work still brings after the timeout (an open that finished late: to close it).
  */
-export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+export function withinMs<T>(work: Promise<T>, ms: number, abandoned?: (late: T) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined
+  let timedOut = false
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError('TIMEOUT', `the store did not answer within ${ms} ms`)), ms)
+    timer = setTimeout(() => {
+      timedOut = true
+      reject(new StoreUnavailableError('TIMEOUT', `the store did not answer within ${ms} ms`))
+    }, ms)
   })
-  work.catch(() => undefined) // its failure after the timeout has no one left to tell
+  // its failure after the timeout has no one left to tell; its success, `abandoned`
+  work.then((value) => { if (timedOut) abandoned?.(value) }, () => undefined)
   return Promise.race([work, late]).finally(() => clearTimeout(timer))
 }
 
@@ -63,13 +69,14 @@ export function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
  * `deadlineMs` has passed since the first try; then rethrows the last error. Delays grow
  * exponentially with full jitter so that many clients do not retry in step. With
  * `boundAttempts` (a store across a network, whose reply may never come), each attempt is also
- * given only what is left of the deadline (at least a second), so the whole wait stays bounded.
+ * given only what is left of the deadline (at least a second), so the whole wait stays bounded;
+ * `abandoned` gets what an attempt that timed out brings later (`withinMs`).
  */
-export async function retryUntil<T>(attempt: () => Promise<T>, deadlineMs: number, boundAttempts = false): Promise<T> {
+export async function retryUntil<T>(attempt: () => Promise<T>, deadlineMs: number, boundAttempts = false, abandoned?: (late: T) => void): Promise<T> {
   const deadline = Date.now() + deadlineMs
   for (let delay = FIRST_DELAY_MS; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     try {
-      return await (boundAttempts ? withinMs(attempt(), Math.max(MIN_ATTEMPT_MS, deadline - Date.now())) : attempt())
+      return await (boundAttempts ? withinMs(attempt(), Math.max(MIN_ATTEMPT_MS, deadline - Date.now()), abandoned) : attempt())
     } catch (error) {
       const left = deadline - Date.now()
       if (!(error instanceof StoreUnavailableError) || left <= 0) throw error

@@ -47,6 +47,8 @@ class AsyncSide {
 }
 
 const noop = (): void => undefined
+/** A store whose open finished after its attempt timed out: nobody will use it, so it is closed. */
+const closeLate = (store: Store): void => { store.close().catch(noop) }
 const same = (result: number): number => result
 
 /** An op whose caller needs its outcome (an edit's seqs, a compare-and-set's answer): never spooled. */
@@ -109,7 +111,7 @@ export class StoreRuntime {
       // With a spool, an unreachable store must not fail the open: its writes go to the spool.
       const store = spool !== undefined
         ? lazyStore(() => this.#backend.open(), this.#backend.description)
-        : await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded)
+        : await retryUntil(() => this.#backend.open(), this.#settings.retryDeadlineMs, this.#bounded, closeLate)
       const direct = (ops: readonly WriteOp[]): Promise<WriteResult> => retryUntil(() => store.write(ops), this.#settings.retryDeadlineMs, this.#bounded)
       // a spool replays and holds writes one batch at a time
       const inFlight = spool !== undefined ? 1 : this.#backend.writesInFlight ?? 1

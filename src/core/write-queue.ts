@@ -11,9 +11,9 @@ interface Waiting {
 const noWaiting = (): Waiting => ({ ops: [], resolves: [], rejects: [] })
 
 /**
- * Most hooks a committed batch resolves in one go. Each resolution runs its caller's next
- * step (often its next hook) on the spot: 200 at once measured 1-2 ms of event-loop work
- * per commit. Between slices the event loop runs its timers and I/O (issue 9).
+ * Most hooks resolved in one event-loop turn, over all batches. Each resolution runs its
+ * caller's next step (often its next hook) on the spot: 200 at once measured 1-2 ms of
+ * event-loop work per commit. Between slices the event loop runs its timers and I/O (issue 9).
  */
 const RESOLVE_SLICE = 50
 
@@ -54,6 +54,9 @@ export class WriteQueue {
   /** Sessions of the batches in flight, with how many hold each (only when `#inFlight > 1`). */
   readonly #busy = new Map<string, number>()
   #idleWaiters: (() => void)[] = []
+  /** Pushes resolved this event-loop turn, and the turn that starts afresh (`#take`). */
+  #spent = 0
+  #turn: Promise<void> | undefined
 
   constructor(write: (ops: readonly WriteOp[]) => Promise<WriteResult>, maxBatch: number, inFlight = 1) {
     this.#write = write
@@ -172,10 +175,10 @@ export class WriteQueue {
     if (pipelined || results === undefined) this.#free(ops)
     if (results === undefined) return
     this.#resolving++
-    for (let start = 0; start < resolves.length; start += RESOLVE_SLICE) {
-      if (start > 0) await nextTurn()
-      const end = Math.min(resolves.length, start + RESOLVE_SLICE)
+    for (let start = 0; start < resolves.length;) {
+      const end = start + await this.#take(resolves.length - start)
       for (let i = start; i < end; i++) resolves[i]!(results[i] ?? 0)
+      start = end
     }
     // The last slice's callers push their next writes a few promise steps after resolving:
     // let them, so that the next batch holds them too (it measured ~150 of 200 agents without).
@@ -183,6 +186,26 @@ export class WriteQueue {
     this.#resolving--
     if (!pipelined) this.#free(ops)
     else if (this.#running === 0 && this.#resolving === 0 && this.#waiting.ops.length === 0) this.#idle()
+  }
+
+  /**
+   * How many of `wanted` pushes to resolve now, taken from this event-loop turn's share (waiting
+   * for a turn with some left): all batches share `RESOLVE_SLICE` per turn, so that batches
+   * committed together (in flight at once, or merged by a store thread) do not resume all their
+   * callers in one turn.
+   */
+  async #take(wanted: number): Promise<number> {
+    while (this.#spent >= RESOLVE_SLICE) await this.#turn
+    const count = Math.min(wanted, RESOLVE_SLICE - this.#spent)
+    this.#spent += count
+    this.#turn ??= new Promise((resolve) => {
+      setImmediate(() => {
+        this.#spent = 0
+        this.#turn = undefined
+        resolve()
+      })
+    })
+    return count
   }
 
   /** A batch is over: its slot and sessions are free for the next. */

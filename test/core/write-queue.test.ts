@@ -159,3 +159,34 @@ describe('WriteQueue with batches in flight', () => {
     assert.ok(overlapped > 0, 'some batch was written while another was in flight')
   })
 })
+
+describe('WriteQueue resolution pacing', () => {
+  it('batches committed in the same turn resolve at most 50 pushes per event-loop turn between them', async () => {
+    let release!: () => void
+    const released = new Promise<void>((resolve) => { release = resolve })
+    const queue = new WriteQueue(async (ops) => {
+      await released
+      return ops.map(nOf)
+    }, 1000, 2)
+    let turn = 0
+    let ticking = true
+    const tick = (): void => { turn++; if (ticking) setImmediate(tick) }
+    setImmediate(tick)
+    const resolvedIn: number[] = []
+    const first = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`a${i}`, i)).then(() => { resolvedIn.push(turn) }))
+    await turn0()
+    const second = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`b${i}`, i)).then(() => { resolvedIn.push(turn) }))
+    await turn0()
+    release() // both batches commit at once
+    await Promise.all([...first, ...second])
+    ticking = false
+    const perTurn = new Map<number, number>()
+    for (const t of resolvedIn) perTurn.set(t, (perTurn.get(t) ?? 0) + 1)
+    assert.ok([...perTurn.values()].every((n) => n <= 50), `pushes resolved per turn: ${[...perTurn.values()].join(', ')}`)
+    assert.equal(resolvedIn.length, 160)
+  })
+})
+
+async function turn0(): Promise<void> {
+  await new Promise((resolve) => { setImmediate(resolve) })
+}
