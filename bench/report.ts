@@ -15,6 +15,7 @@ export const backendName = (key: string): string => BACKEND_NAMES[key] ?? key
 
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—')
 const fixed = (n: number | null | undefined, digits: number): string => (n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(digits))
+const percent = (share: number): string => (Number.isFinite(share) ? `${Math.round(share * 100)}%` : '—')
 const ratio = (n: number | null): string => (n === null ? '—' : `${n >= 10 ? n.toFixed(1) : n.toFixed(2)}x`)
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -32,13 +33,14 @@ export function renderReport(r: Results): string {
 
   out.push('## Throughput', '')
   out.push(table(
-    ['case', 'backend', 'shape', 'msgs', 'msgs/s (median)', 'vs raw ceiling', 'vs naive', 'loop delay p50 / p99 / max (ms)'],
+    ['case', 'backend', 'shape', 'msgs', 'msgs/s (median)', 'vs raw ceiling', 'vs naive', 'loop delay p50 / p99 / max (ms)', 'busy: main / store thread'],
     r.throughput.map((c) => [
       c.label, backendName(c.backend), c.shape, int(c.messages),
       c.errors.length > 0 && !Number.isFinite(c.msgsPerSec) ? `failed` : int(c.msgsPerSec),
       ratio(c.ratioVsCeiling), ratio(c.ratioVsNaive),
       `${fixed(c.loopDelay.p50, 2)} / ${fixed(c.loopDelay.p99, 2)} / ${fixed(c.loopDelay.max, 1)}`,
-    ]).concat(r.skipped.map((s) => [s.reason.startsWith('skipped') ? 'all cases' : 'agentdb rows', backendName(s.backend), '—', '—', 'skipped (see below)', '—', '—', '—'])),
+      `${percent(c.busy.main)} / ${c.busy.storeThread === null ? '—' : percent(c.busy.storeThread)}`,
+    ]).concat(r.skipped.map((s) => [s.reason.startsWith('skipped') ? 'all cases' : 'agentdb rows', backendName(s.backend), '—', '—', 'skipped (see below)', '—', '—', '—', '—'])),
   ))
   const failures = r.throughput.filter((c) => c.errors.length > 0)
   if (failures.length > 0) {

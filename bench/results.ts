@@ -6,7 +6,7 @@ import type { OperationsResult } from './operations.js'
 import type { OverheadRep } from './overhead.js'
 import type { WritePlanRep } from './write-plan.js'
 import type { SequentialRep } from './sequential.js'
-import type { RepResult } from './runner.js'
+import type { Busy, RepResult } from './runner.js'
 import { median, medianLatency, type Latency } from './stats.js'
 
 /** A throughput case over its repetitions: medians and ratios to its backend's baselines. */
@@ -19,6 +19,8 @@ export interface CaseSummary {
   readonly messages: number
   readonly msgsPerSec: number
   readonly loopDelay: Latency
+  /** Median share of the run each thread was busy (`RepResult.busy`). */
+  readonly busy: Busy
   /** Against the best raw ceiling of the same backend (median msgs/s). */
   readonly ratioVsCeiling: number | null
   readonly ratioVsNaive: number | null
@@ -101,6 +103,11 @@ export interface Results {
   readonly durationS: number
 }
 
+function medianBusy(reps: readonly Busy[]): Busy {
+  const thread = reps.flatMap((r) => (r.storeThread === null ? [] : [r.storeThread]))
+  return { main: median(reps.map((r) => r.main)), storeThread: thread.length === 0 ? null : median(thread) }
+}
+
 /** Medians of every case, then each case's ratios to its backend's best ceiling and its naive loop. */
 export function summarizeThroughput(cases: readonly ThroughputCase[], reps: ReadonlyMap<string, readonly RepResult[]>): CaseSummary[] {
   const base = cases.map((c) => {
@@ -111,6 +118,7 @@ export function summarizeThroughput(cases: readonly ThroughputCase[], reps: Read
       key: c.key, backend: c.backend, label: c.label, role: c.role, shape: c.shape, messages: c.messages,
       msgsPerSec: median(ok.map((r) => r.msgsPerSec)),
       loopDelay: medianLatency(ok.map((r) => r.loopDelay)),
+      busy: medianBusy(ok.map((r) => r.busy)),
       errors: runs.flatMap((r) => (r.error === undefined ? [] : [`rep ${r.rep}: ${r.error}`])),
       reps: runs,
     }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { StoreThread } from '../src/core/offload/store-thread.js'
 import type { Prepared, ThroughputCase } from './case.js'
 import { LoopDelaySampler } from './loop-delay.js'
 import type { Latency } from './stats.js'
@@ -10,9 +11,19 @@ export interface RepResult {
   readonly elapsedMs: number
   /** Lateness of a 1 ms timer during `run()`, ms. */
   readonly loopDelay: Latency
+  /**
+   * Share of `run()` each thread's event loop was busy (0-1): this thread's, and the SQLite store
+   * thread's when one ran (null otherwise). Which side is saturated tells where a run's time goes.
+   */
+  readonly busy: Busy
   /** Peak RSS of the process so far, MB. */
   readonly maxRssMb: number
   readonly error?: string
+}
+
+export interface Busy {
+  readonly main: number
+  readonly storeThread: number | null
 }
 
 export const maxRssMb = (): number => process.resourceUsage().maxRSS / 1024
@@ -30,6 +41,9 @@ export async function runRep(c: ThroughputCase, rep: number): Promise<RepResult>
   await sleep(50) // let setup's stragglers (worker start-up, GC) settle before the clock starts
   const sampler = new LoopDelaySampler()
   sampler.start()
+  const thread = StoreThread.current() // prepare() opened the store: a SQLite one has started it
+  const threadSince = thread?.eventLoopUtilization()
+  const mainSince = performance.eventLoopUtilization()
   const start = performance.now()
   let error: string | undefined
   try {
@@ -38,6 +52,10 @@ export async function runRep(c: ThroughputCase, rep: number): Promise<RepResult>
     error = describe(e)
   }
   const elapsedMs = performance.now() - start
+  const busy: Busy = {
+    main: performance.eventLoopUtilization(mainSince).utilization,
+    storeThread: thread === undefined || thread.stopped ? null : thread.eventLoopUtilization(threadSince).utilization,
+  }
   const loopDelay = sampler.stop()
   try {
     await prepared.close()
@@ -45,10 +63,10 @@ export async function runRep(c: ThroughputCase, rep: number): Promise<RepResult>
     error ??= `close: ${describe(e)}`
   }
   if (error !== undefined) return failed(rep, error)
-  return { rep, msgsPerSec: (c.messages * 1000) / elapsedMs, elapsedMs, loopDelay, maxRssMb: maxRssMb() }
+  return { rep, msgsPerSec: (c.messages * 1000) / elapsedMs, elapsedMs, loopDelay, busy, maxRssMb: maxRssMb() }
 }
 
 function failed(rep: number, error: string): RepResult {
   const nan = { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN }
-  return { rep, msgsPerSec: Number.NaN, elapsedMs: Number.NaN, loopDelay: nan, maxRssMb: maxRssMb(), error }
+  return { rep, msgsPerSec: Number.NaN, elapsedMs: Number.NaN, loopDelay: nan, busy: { main: Number.NaN, storeThread: null }, maxRssMb: maxRssMb(), error }
 }

@@ -53,6 +53,11 @@ export class StoreThread {
     return shared
   }
 
+  /** The process's shared thread if one runs, without starting one (a diagnostic: `npm run bench`). */
+  static current(): StoreThread | undefined {
+    return shared === undefined || shared.#stopped ? undefined : shared
+  }
+
   /** Whether the thread has stopped (crashed or terminated): its stores are gone with it. */
   get stopped(): boolean {
     return this.#stopped !== undefined
