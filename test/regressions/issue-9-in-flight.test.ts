@@ -1,9 +1,10 @@
 // Issue 9: group commit keeps more than one batch in flight where the store declares it
 // (`Backend.writesInFlight`): the calling thread sends the next batch while the store still
-// writes one. Here the store is held (another SQLite connection holds the write lock; Redis is
-// paused), and a write of another session is sent to the real store all the same, while the
-// held session's next write waits for its batch. PostgreSQL and MariaDB, where such a batch
-// even commits beside the held one, are in test/reliability/write-fence.test.ts.
+// writes one. Here the store is held (Redis paused; another SQLite connection holds the write
+// lock), and a write of another session is sent to the real Redis all the same, while the held
+// session's next write waits for its batch; SQLite keeps one batch in flight, so there it waits.
+// PostgreSQL and MariaDB, where such a batch even commits beside the held one, are in
+// test/reliability/write-fence.test.ts.
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -57,9 +58,10 @@ const message = (sessionId: string, content: string): WriteOp => userMessageOp({
 
 /**
  * Writes `a` once, holds the store, writes `a` and then `b` and `a` again; checks that b's batch
- * reached the store while a's was held there, and that a's writes kept their order.
+ * reached the store while a's was held there (`beside`; else that it waited), and that a's
+ * writes kept their order.
  */
-async function checkSentBeside(url: string, hold: () => Promise<() => Promise<void>>): Promise<void> {
+async function checkSentBeside(url: string, beside: boolean, hold: () => Promise<() => Promise<void>>): Promise<void> {
   const { backend, watch } = watched(url)
   const runtime = new StoreRuntime(backend, { retryDeadlineMs: 20_000, maxBatch: 1000, buffered: false })
   try {
@@ -72,12 +74,13 @@ async function checkSentBeside(url: string, hold: () => Promise<() => Promise<vo
       assert.equal(watch.inFlight.length, 1, 'a\'s batch is held by the store')
       writes.push(runtime.write(message('b', 'b1')), runtime.write(message('a', 'a3')))
       await sleep(50)
-      assert.deepEqual(watch.inFlight.map((ops) => ops.map((op) => op.session.id)), [['a'], ['b']], 'b went to the store beside a; a3 waits for a2')
+      const expected = beside ? [['a'], ['b']] : [['a']]
+      assert.deepEqual(watch.inFlight.map((ops) => ops.map((op) => op.session.id)), expected, beside ? 'b went to the store beside a; a3 waits for a2' : 'b waits for a\'s batch')
     } finally {
       await release()
     }
     await Promise.all(writes)
-    assert.equal(watch.maxInFlight, 2)
+    assert.equal(watch.maxInFlight, beside ? 2 : 1)
   } finally {
     await runtime.aclose()
   }
@@ -87,9 +90,9 @@ async function checkSentBeside(url: string, hold: () => Promise<() => Promise<vo
 }
 
 describe('issue 9: batches in flight on SQLite and Redis', () => {
-  it('SQLite (store thread): the next session\'s batch is sent while another connection holds the write lock', async () => {
+  it('SQLite (store thread): one batch in flight, so the next session\'s batch waits while another connection holds the write lock', async () => {
     const path = join(dir, 'held.db')
-    await checkSentBeside(`sqlite:///${path}`, async () => {
+    await checkSentBeside(`sqlite:///${path}`, false, async () => {
       const other = new Database(path)
       other.exec('BEGIN IMMEDIATE')
       return async () => { other.exec('COMMIT'); other.close() }
@@ -99,7 +102,7 @@ describe('issue 9: batches in flight on SQLite and Redis', () => {
   it('Redis: the next session\'s batch is sent while the server is paused', async () => {
     const prefix = `agentdb_test_in_flight_${process.pid}_${Date.now()}:`
     try {
-      await checkSentBeside(`redis://127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(prefix)}`, async () => {
+      await checkSentBeside(`redis://127.0.0.1:6379/0?keyPrefix=${encodeURIComponent(prefix)}`, true, async () => {
         const admin = await adminClient()
         await admin.call('CLIENT', 'PAUSE', '10000', 'ALL')
         return async () => { await admin.call('CLIENT', 'UNPAUSE'); await admin.quit() }

@@ -45,8 +45,6 @@ export type Request =
 export interface LoopStats {
   /** Requests the thread took by polling after an answer, rather than woken by its event loop. */
   readonly polled: number
-  /** Write requests committed together with others that waited with them (`merged-writes.ts`). */
-  readonly merged: number
 }
 
 export interface SerializedError {

@@ -1,14 +1,9 @@
-const isMany = <Response>(answer: Response | readonly Response[]): answer is readonly Response[] => Array.isArray(answer)
-
 /** What a `RequestLoop` serves with: how to answer, reply and take a waiting request. */
 export interface RequestLoopParts<Request, Response> {
   /** How long to poll for the next request after answering one (ms); 0 never polls. */
   readonly pollMs: number
-  /**
-   * The answer: at once (a synchronous store), or a promise (the loop stops polling for it).
-   * Several at once answer the request and the ones it took with `takeWaiting`, in order.
-   */
-  answer(request: Request): Response | readonly Response[] | Promise<Response>
+  /** The answer: at once (a synchronous store) or a promise (the loop stops polling for it). */
+  answer(request: Request): Response | Promise<Response>
   send(response: Response): void
   /** A request already waiting, without blocking (`receiveMessageOnPort`), or undefined. */
   receive(): Request | undefined
@@ -28,18 +23,12 @@ export interface RequestLoopParts<Request, Response> {
  * thread spinning while the caller's thread resolves the batch takes a core from it (on two
  * cores that made the caller's event loop late). An answer that is a promise ends the
  * polling: the thread goes back to its event loop to settle it.
- *
- * While answering, `takeWaiting` hands out requests already waiting that the answer can serve
- * together with its own (write batches that commit as one); the first it cannot is held and
- * served next, so requests are still answered in the order they came.
  */
 export class RequestLoop<Request, Response> {
   readonly #parts: RequestLoopParts<Request, Response>
   #polling = false
   #answeredAt = -Infinity
   #polled = 0
-  /** A request taken from the port but not by `takeWaiting`'s caller: served next. */
-  #held: Request | undefined
 
   constructor(parts: RequestLoopParts<Request, Response>) {
     this.#parts = parts
@@ -48,19 +37,6 @@ export class RequestLoop<Request, Response> {
   /** Requests taken by polling rather than from the event loop. */
   get polled(): number {
     return this.#polled
-  }
-
-  /**
-   * During an answer: the next request already waiting, if `accept` takes it (without waiting
-   * for one). One it does not take is held and served right after the current answer.
-   */
-  takeWaiting(accept: (request: Request) => boolean): Request | undefined {
-    if (this.#held !== undefined) return undefined
-    const next = this.#parts.receive()
-    if (next === undefined) return undefined
-    if (accept(next)) return next
-    this.#held = next
-    return undefined
   }
 
   /** Serves `first` (delivered by the event loop), then each request that arrives while the thread polls. */
@@ -72,25 +48,14 @@ export class RequestLoop<Request, Response> {
       const started = parts.now()
       const response = parts.answer(request)
       if (response instanceof Promise) {
-        void response.then((settled) => {
-          parts.send(settled)
-          const held = this.#takeHeld()
-          if (held !== undefined) this.serve(held)
-        })
+        void response.then((settled) => { parts.send(settled) })
         return
       }
-      if (isMany(response)) for (const each of response) parts.send(each)
-      else parts.send(response)
+      parts.send(response)
       this.#answeredAt = parts.now()
       const quick = this.#answeredAt - started < parts.pollMs
-      request = this.#takeHeld() ?? (this.#polling && quick ? this.#poll(this.#answeredAt + parts.pollMs) : undefined)
+      request = this.#polling && quick ? this.#poll(this.#answeredAt + parts.pollMs) : undefined
     }
-  }
-
-  #takeHeld(): Request | undefined {
-    const held = this.#held
-    this.#held = undefined
-    return held
   }
 
   /** The next request if one arrives before `until`; after a miss the loop stops polling. */

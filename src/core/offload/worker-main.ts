@@ -1,10 +1,9 @@
 // Entry of a store worker thread: builds the store from its spec and answers requests.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { ConfigError, StoreError } from '../errors.js'
-import type { Backend, Store, SyncStore, WriteOp } from '../store.js'
+import type { Backend, Store, SyncStore } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
-import { writeMerged } from './merged-writes.js'
 import { decodeOps } from './op-codec.js'
 import { RequestLoop } from './request-loop.js'
 import { READY, serializeError, type LoopStats, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
@@ -20,25 +19,20 @@ async function buildBackend(spec: WorkerSpec): Promise<Backend> {
   return adaptUserStore(store as UserStore)
 }
 
-/** An open store of a slot: a synchronous one is called directly, with no promise wrapper. */
-type Opened =
-  | { readonly sync: false; readonly store: Store }
-  /** `mergeUpTo`: most ops one write may take when batches that waited together are merged (1: never). */
-  | { readonly sync: true; readonly store: SyncStore; readonly mergeUpTo: number }
-
-async function openStore(spec: WorkerSpec, open: WorkerOpen): Promise<Opened> {
+/** The store a slot serves: a synchronous one is called directly, with no promise wrapper. */
+async function openStore(spec: WorkerSpec, open: WorkerOpen): Promise<Store | SyncStore> {
   const backend = await buildBackend(spec)
-  if (open === 'async') return { sync: false, store: await backend.open() }
+  if (open === 'async') return backend.open()
   if (backend.openSync === undefined) throw new ConfigError('CAPABILITY_MISSING', `${backend.description} has no synchronous store to run in a worker`)
-  return { sync: true, store: backend.openSync(), mergeUpTo: backend.maxBatch }
+  return backend.openSync()
 }
 
 /** A store of this thread, opened on first use; a failed open is tried again by the next call. */
 class Slot {
   readonly #spec: WorkerSpec
   readonly #open: WorkerOpen
-  #store: Opened | undefined
-  #opening: Promise<Opened> | undefined
+  #store: Store | SyncStore | undefined
+  #opening: Promise<Store | SyncStore> | undefined
 
   constructor(spec: WorkerSpec, open: WorkerOpen) {
     this.#spec = spec
@@ -50,7 +44,7 @@ class Slot {
   }
 
   /** The store, directly once it is open (no await on the hot path). */
-  store(): Opened | Promise<Opened> {
+  store(): Store | SyncStore | Promise<Store | SyncStore> {
     if (this.#store !== undefined) return this.#store
     this.#opening ??= openStore(this.#spec, this.#open).then(
       (store) => { this.#store = store; return store },
@@ -99,13 +93,13 @@ function send(response: Response): void {
 }
 
 /** Answers `request`: on the spot when its store is open and synchronous, else once its promise settles. */
-function answer(request: Request): Response | readonly Response[] | Promise<Response> {
+function answer(request: Request): Response | Promise<Response> {
   try {
     if (request.method === 'open') {
       slots.set(request.handle, new Slot(request.spec, request.open))
       return { id: request.id, ok: true, value: undefined }
     }
-    if (request.method === 'loopStats') return { id: request.id, ok: true, value: { polled: loop.polled, merged } satisfies LoopStats }
+    if (request.method === 'loopStats') return { id: request.id, ok: true, value: { polled: loop.polled } satisfies LoopStats }
     const slot = slots.get(request.handle)
     if (slot === undefined) throw new StoreError('STORE_CLOSED', 'the store is closed')
     if (request.method === 'close') {
@@ -113,8 +107,7 @@ function answer(request: Request): Response | readonly Response[] | Promise<Resp
       if (!slot.opened) return { id: request.id, ok: true, value: undefined }
     }
     const opened = slot.store()
-    if (request.method === 'encodedWrite' && !(opened instanceof Promise) && opened.sync && opened.mergeUpTo > 1) return answerWrites(request, opened.store, opened.mergeUpTo)
-    const value = opened instanceof Promise ? opened.then((o) => invoke(o.store, request)) : invoke(opened.store, request)
+    const value = opened instanceof Promise ? opened.then((store) => invoke(store, request)) : invoke(opened, request)
     if (!(value instanceof Promise)) return { id: request.id, ok: true, value }
     return value.then((settled: unknown): Response => ({ id: request.id, ok: true, value: settled }), (error: unknown): Response => failed(request, error))
   } catch (error) {
@@ -123,48 +116,6 @@ function answer(request: Request): Response | readonly Response[] | Promise<Resp
 }
 
 const failed = (request: Request, error: unknown): Response => ({ id: request.id, ok: false, error: serializeError(error) })
-
-type EncodedWrite = Extract<Request, { method: 'encodedWrite' }>
-
-/** Write requests answered as part of a merged write (`LoopStats.merged`). */
-let merged = 0
-
-/**
- * A write and the writes of the same store already waiting behind it, committed together, at
- * most `mergeUpTo` ops per write (`writeMerged`): while the thread commits, the caller's next
- * batches queue up, and the thread takes them all at its next commit instead of one commit
- * (one fsync) each. A batch that cannot be decoded fails alone.
- */
-function answerWrites(first: EncodedWrite, store: SyncStore, mergeUpTo: number): Response[] {
-  const responses: Response[] = []
-  let group: { requests: EncodedWrite[]; batches: WriteOp[][]; ops: number } = { requests: [], batches: [], ops: 0 }
-  const commit = (): void => {
-    if (group.requests.length > 1) merged += group.requests.length
-    writeMerged(store, group.batches).forEach((outcome, i) => {
-      const request = group.requests[i]!
-      responses.push(outcome.ok ? { id: request.id, ok: true, value: outcome.value } : failed(request, outcome.error))
-    })
-    group = { requests: [], batches: [], ops: 0 }
-  }
-  let request: EncodedWrite | undefined = first
-  while (request !== undefined) {
-    let ops: WriteOp[] | undefined
-    try {
-      ops = decodeOps(request.ops)
-    } catch (error) {
-      responses.push(failed(request, error))
-    }
-    if (ops !== undefined) {
-      if (group.ops > 0 && group.ops + ops.length > mergeUpTo) commit()
-      group.requests.push(request)
-      group.batches.push(ops)
-      group.ops += ops.length
-    }
-    request = loop.takeWaiting((next): next is EncodedWrite => next.method === 'encodedWrite' && next.handle === first.handle) as EncodedWrite | undefined
-  }
-  if (group.requests.length > 0) commit()
-  return responses
-}
 
 /** How long the thread polls for the next request after answering one (ms): see `RequestLoop`. */
 const POLL_MS = 0.5
