@@ -48,7 +48,8 @@ export interface CoreOptions {
    * resolves once its write is queued; the queue is written by group commit as usual and
    * flushed by `flush()`, `aclose()`, `beforeExit`, SIGINT and SIGTERM. What a crash (SIGKILL,
    * power loss) loses: the writes queued and not yet committed, at most the batches in flight
-   * (up to 4, `Backend.writesInFlight`) plus what arrived meanwhile. Failures surface from the next `flush()`/`aclose()`.
+   * (up to 4, `Backend.writesInFlight`) plus what arrived meanwhile. Failures surface from the
+   * next `flush()`/`aclose()`.
    */
   readonly durability?: Durability
   /** The sync surface over an async store (a worker bridge): longest wait for one call, in ms (default retryDeadlineMs + 30 000). */

@@ -191,8 +191,7 @@ export class WriteQueue {
   /**
    * How many of `wanted` pushes to resolve now, taken from this event-loop turn's share (waiting
    * for a turn with some left): all batches share `RESOLVE_SLICE` per turn, so that batches
-   * committed together (in flight at once, or merged by a store thread) do not resume all their
-   * callers in one turn.
+   * answered in the same turn (several in flight) do not resume all their callers in one turn.
    */
   async #take(wanted: number): Promise<number> {
     while (this.#spent >= RESOLVE_SLICE) await this.#turn

@@ -42,7 +42,7 @@ const DEFAULT_PORT = 3306
  * Write batches in flight, each on a pooled connection of its own (at most the pool's size,
  * which reads share). 200 agents, ad-hoc A/B on the 2-core VM (issue 9): ~12k msgs/s with 1,
  * ~14k with 2, 4 or 6, but an event-loop p99 of 4-8 ms with 2 against 7-15 ms with 4 or more:
- * each batch is three round trips here, and more batches mean more of them, not more speed.
+ * both cores are already busy (client and server), so more batches only mean more round trips.
  */
 const WRITES_IN_FLIGHT = 2
 const DEFAULT_PREFIX = 'agentdb_'
