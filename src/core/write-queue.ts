@@ -101,7 +101,7 @@ export class WriteQueue {
       this.#running++
       void this.#send(batch)
     }
-    if (this.#running === 0 && this.#resolving === 0 && this.#waiting.ops.length === 0) this.#idle()
+    this.#wakeIfIdle()
   }
 
   /** The next batch when nothing is in flight: the oldest writes, up to `maxBatch`. */
@@ -185,7 +185,7 @@ export class WriteQueue {
     if (!pipelined && resolves.length > RESOLVE_SLICE) await nextTurn()
     this.#resolving--
     if (!pipelined) this.#free(ops)
-    else if (this.#running === 0 && this.#resolving === 0 && this.#waiting.ops.length === 0) this.#idle()
+    else this.#wakeIfIdle()
   }
 
   /**
@@ -214,7 +214,9 @@ export class WriteQueue {
     this.#pump()
   }
 
-  #idle(): void {
+  /** Wakes `drain()`'s waiters once nothing is in flight, being resolved or waiting. */
+  #wakeIfIdle(): void {
+    if (this.#running > 0 || this.#resolving > 0 || this.#waiting.ops.length > 0) return
     const waiters = this.#idleWaiters
     this.#idleWaiters = []
     for (const wake of waiters) wake()

@@ -168,15 +168,15 @@ describe('WriteQueue resolution pacing', () => {
       await released
       return ops.map(nOf)
     }, 1000, 2)
-    let turn = 0
+    let turns = 0
     let ticking = true
-    const tick = (): void => { turn++; if (ticking) setImmediate(tick) }
+    const tick = (): void => { turns++; if (ticking) setImmediate(tick) }
     setImmediate(tick)
     const resolvedIn: number[] = []
-    const first = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`a${i}`, i)).then(() => { resolvedIn.push(turn) }))
-    await turn0()
-    const second = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`b${i}`, i)).then(() => { resolvedIn.push(turn) }))
-    await turn0()
+    const first = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`a${i}`, i)).then(() => { resolvedIn.push(turns) }))
+    await turn()
+    const second = Array.from({ length: 80 }, (_, i) => queue.push(opOf(`b${i}`, i)).then(() => { resolvedIn.push(turns) }))
+    await turn()
     release() // both batches commit at once
     await Promise.all([...first, ...second])
     ticking = false
@@ -186,7 +186,3 @@ describe('WriteQueue resolution pacing', () => {
     assert.equal(resolvedIn.length, 160)
   })
 })
-
-async function turn0(): Promise<void> {
-  await new Promise((resolve) => { setImmediate(resolve) })
-}
