@@ -114,4 +114,35 @@ describe('SQLite session cache', () => {
     await assert.rejects(bob.aonUserMessage('k', 'not yours'), (error: unknown) => error instanceof StoreError && error.code === 'SESSION_FORBIDDEN')
     assert.deepEqual(await seqs(db, 'k'), [[1, 'mine']])
   })
+
+  it('stores each known session\'s last seq and time, whether its batch updates it alone or with others', async () => {
+    // 1-7 known sessions are updated one statement each, 8 or more through FROM (VALUES …) in
+    // chunks: 11 = one chunk of 8 and 3 alone. The stored rows (not the connection's memory) are
+    // what a new connection continues from.
+    const path = file()
+    const ids = Array.from({ length: 11 }, (_, i) => `k${i}`)
+    {
+      await using db = new PraisonAIDB(`sqlite:///${path}`)
+      await Promise.all(ids.map((id) => db.aonUserMessage(id, 'first'))) // creates them
+      for (const size of [1, 3, 11]) await Promise.all(ids.slice(0, size).map((id) => db.aonUserMessage(id, `in ${size}`)))
+    }
+    const raw = new Database(path, { readonly: true })
+    try {
+      const rows = raw.prepare('SELECT id, last_seq, updated_at FROM sessions ORDER BY id').all() as { id: string; last_seq: number; updated_at: string }[]
+      const latest = raw.prepare('SELECT session_id, MAX(seq) AS seq, MAX(created_at) AS at FROM messages GROUP BY session_id').all() as { session_id: string; seq: number; at: string }[]
+      const expected = new Map(latest.map((m) => [m.session_id, m]))
+      for (const row of rows) {
+        assert.equal(row.last_seq, expected.get(row.id)?.seq, `${row.id}: last_seq is its newest message's seq`)
+        assert.equal(row.updated_at, expected.get(row.id)?.at, `${row.id}: updated_at is its newest write's time`)
+      }
+      const wrote = (id: string): number => 1 + [1, 3, 11].filter((size) => ids.indexOf(id) < size).length
+      assert.deepEqual(rows.map((r) => [r.id, r.last_seq]), rows.map((r) => [r.id, wrote(r.id)]))
+    } finally {
+      raw.close()
+    }
+    await using again = new PraisonAIDB(`sqlite:///${path}`)
+    await Promise.all(ids.map((id) => again.aonUserMessage(id, 'next')))
+    assert.deepEqual((await seqs(again, 'k0')).map(([seq]) => seq), [1, 2, 3, 4, 5])
+    assert.deepEqual((await seqs(again, 'k10')).map(([seq]) => seq), [1, 2, 3])
+  })
 })
