@@ -7,10 +7,17 @@ import { upsertSessionsFrom } from '../sql/statements.js'
 import { MESSAGES, SESSIONS, TOOL_CALLS } from '../sql/tables.js'
 import { POSTGRES_TYPES } from './dialect.js'
 
-/** `unnest($n::type[], …) AS u(columns)`: one array parameter per column of `table`, numbered from `first`. */
+/**
+ * `unnest($n::type[], …) WITH ORDINALITY AS u(columns, o)`: one array parameter per column of
+ * `table`, numbered from `first`, and `o`, each row's place in the batch. The statements that
+ * take these rows keep that order (`ORDER BY u.o`), so sessions lock in id order and, of two
+ * writes with one id, the first stands and the later is the conflict. Without it the order was
+ * the plan's: the same statement fed by a JSON input instead of arrays (tried for issue 9)
+ * joined the other way round and kept the later write (the conformance suite's retried-id test).
+ */
 function unnest(table: DescribedTable, first: number): string {
   const arrays = table.columns.map((column, i) => `$${first + i}::${POSTGRES_TYPES[column.type]}[]`)
-  return `unnest(${arrays.join(', ')}) AS u(${columnList(table)})`
+  return `unnest(${arrays.join(', ')}) WITH ORDINALITY AS u(${columnList(table)}, o)`
 }
 
 /** Rows to one array per column (what `unnest` binds). */
@@ -34,11 +41,11 @@ function batchStatement(d: Dialect): string {
   const messagesFirst = SESSIONS.columns.length + 1
   const toolCallsFirst = messagesFirst + MESSAGES.columns.length
   return `WITH s AS (
-  ${upsertSessionsFrom(d, `SELECT * FROM ${unnest(SESSIONS, 1)}`)}
+  ${upsertSessionsFrom(d, `SELECT ${columnList(SESSIONS)} FROM ${unnest(SESSIONS, 1)} ORDER BY u.o`)}
 ), m AS (
-  ${d.insertIgnoring(MESSAGES, `SELECT ${withSeq(MESSAGES)} FROM ${unnest(MESSAGES, messagesFirst)} JOIN s ON s.id = u.session_id`)}
+  ${d.insertIgnoring(MESSAGES, `SELECT ${withSeq(MESSAGES)} FROM ${unnest(MESSAGES, messagesFirst)} JOIN s ON s.id = u.session_id ORDER BY u.o`)}
 ), c AS (
-  ${d.insertIgnoring(TOOL_CALLS, `SELECT ${withSeq(TOOL_CALLS)} FROM ${unnest(TOOL_CALLS, toolCallsFirst)} JOIN s ON s.id = u.session_id`)}
+  ${d.insertIgnoring(TOOL_CALLS, `SELECT ${withSeq(TOOL_CALLS)} FROM ${unnest(TOOL_CALLS, toolCallsFirst)} JOIN s ON s.id = u.session_id ORDER BY u.o`)}
 )
 SELECT id, last_seq FROM s`
 }
