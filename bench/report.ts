@@ -95,7 +95,9 @@ export function renderReport(r: Results): string {
     out.push(q.error !== undefined ? `failed: ${q.error}` : table(['call', 'p50 (ms)', 'p99 (ms)'], [
       ['await db.aonUserMessage (worker thread, commit before resolve)', fixed(q.hookP50Ms, 3), fixed(q.hookP99Ms, 3)],
       ['raw better-sqlite3 autocommit INSERT, awaited (main thread)', fixed(q.rawInsertP50Ms, 3), fixed(q.rawInsertP99Ms, 3)],
-      ['ratio', ratio(q.ratio), ''],
+      ['raw better-sqlite3 autocommit INSERT in a worker thread, awaited (the thread hop alone)', fixed(q.rawThreadP50Ms, 3), fixed(q.rawThreadP99Ms, 3)],
+      ['ratio: agentdb ÷ main-thread INSERT', ratio(q.ratio), ''],
+      ['ratio: worker-thread INSERT ÷ main-thread INSERT (the floor for any store that commits off the event loop)', ratio(q.threadRatio), ''],
     ]))
   }
   if (r.agentTurn) {

@@ -67,6 +67,10 @@ export interface SequentialSummary {
   readonly hookP99Ms: number
   readonly rawInsertP99Ms: number
   readonly ratio: number
+  /** The raw INSERT through a worker thread of its own: the thread hop's floor. */
+  readonly rawThreadP50Ms: number
+  readonly rawThreadP99Ms: number
+  readonly threadRatio: number
   readonly reps: readonly SequentialRep[]
   readonly error?: string
 }
@@ -177,9 +181,11 @@ export function summarizeBridge(reps: readonly BridgeRep[], error?: string): Bri
 export function summarizeSequential(reps: readonly SequentialRep[], error?: string): SequentialSummary {
   const hookP50Ms = median(reps.map((r) => r.hook.p50))
   const rawInsertP50Ms = median(reps.map((r) => r.rawInsert.p50))
+  const rawThreadP50Ms = median(reps.map((r) => r.rawThreadInsert.p50))
   return {
-    hookP50Ms, rawInsertP50Ms,
+    hookP50Ms, rawInsertP50Ms, rawThreadP50Ms,
     hookP99Ms: median(reps.map((r) => r.hook.p99)),
     rawInsertP99Ms: median(reps.map((r) => r.rawInsert.p99)),
-    ratio: hookP50Ms / rawInsertP50Ms, reps, ...(error === undefined ? {} : { error }) }
+    rawThreadP99Ms: median(reps.map((r) => r.rawThreadInsert.p99)),
+    ratio: hookP50Ms / rawInsertP50Ms, threadRatio: rawThreadP50Ms / rawInsertP50Ms, reps, ...(error === undefined ? {} : { error }) }
 }

@@ -211,7 +211,7 @@ async function runSequentialLatency(config: BenchConfig, plans: readonly Backend
   try {
     for (let rep = 1; rep <= config.reps; rep++) {
       const result = await measureSequentialRep(config.bridgeCalls)
-      log(`sequential rep ${rep}: aonUserMessage p50 ${result.hook.p50.toFixed(3)} ms, raw INSERT p50 ${result.rawInsert.p50.toFixed(3)} ms`)
+      log(`sequential rep ${rep}: aonUserMessage p50 ${result.hook.p50.toFixed(3)} ms, raw INSERT p50 ${result.rawInsert.p50.toFixed(3)} ms, in a worker ${result.rawThreadInsert.p50.toFixed(3)} ms`)
       reps.push(result)
     }
   } catch (error) {
