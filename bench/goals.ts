@@ -47,10 +47,22 @@ export function checkTargets({ throughput, overhead, history, bridge, sequential
     return r === null ? '' : ` (agentdb NORMAL: ${x(r)})`
   }
   const resume = history.find((h) => h.backend === 'sqlite-full' && h.label === 'agentdb getMessages')
+  /** ` (label: ratio, …)`: raw references of a backend against the same ceiling as its goal, where measured. */
+  const besides = (ceiling: string, references: readonly (readonly [label: string, key: string])[]): string => {
+    const parts = references.flatMap(([label, key]) => { const r = divide(rate(key), rate(ceiling)); return r === null ? [] : [`${label} ${x(r)}`] })
+    return parts.length === 0 ? '' : ` (${parts.join('; ')})`
+  }
+  const reference = (backend: string, part: string): string => throughput.find((c) => c.backend === backend && c.role === 'reference' && c.key.includes(part))?.key ?? ''
+  const sqliteCeilingKey = 'sqlite-full/raw-ceiling-prebuilt/batch'
+  const sqliteBesides = besides(sqliteCeilingKey, [
+    ['the raw arrival-order batch', reference('sqlite-full', '-arrival/')], ['with its sessions\' rows', reference('sqlite-full', '-arrival-sessions/')],
+  ])
+  const pgBesides = besides('postgres/raw-ceiling-multi-row/batch', [['raw unnest with session rows, arrival order', reference('postgres', '-arrival-sessions/')]])
+  const mariadbBesides = besides('mariadb/raw-ceiling/batch', [['raw with session rows, arrival order', reference('mariadb', '-arrival-sessions/')]])
   const sequentialRatio = divide(rate('sqlite-full/agentdb/sequential'), rate('sqlite-full/raw-naive/sequential'))
   return [
     check('SQLite FULL concurrent vs raw ceiling (prebuilt rows, prepared INSERT per row, 500 rows/tx, FULL)', '>= 0.8x',
-      [divide(sqlite, rate('sqlite-full/raw-ceiling-prebuilt/batch'))], ([r]) => x(r!), ([r]) => r! >= 0.8),
+      [divide(sqlite, rate(sqliteCeilingKey))], ([r]) => `${x(r!)}${sqliteBesides}`, ([r]) => r! >= 0.8),
     check('one agent awaiting each hook vs one raw autocommit INSERT (SQLite FULL): p50 per call, interleaved; sequential throughput', 'p50 <= 1.1x; throughput >= 0.9x',
       [sequential?.ratio, sequentialRatio], ([p50, tput]) => `p50 ${x(p50!)} (${ms(sequential!.hookP50Ms)} vs ${ms(sequential!.rawInsertP50Ms)}; the raw INSERT in a worker thread: ${x(sequential!.threadRatio)}); throughput ${x(tput!)}`,
       ([p50, tput]) => p50! <= 1.1 && tput! >= 0.9),
@@ -61,10 +73,10 @@ export function checkTargets({ throughput, overhead, history, bridge, sequential
     check('PostgreSQL vs @mastra/pg: saveMessages per message at the same concurrency; one saveMessages call per session', '>= 20x; >= 3x',
       [divide(postgres, rate('mastra-pg/per-message/concurrent')), divide(postgres, rate('mastra-pg/per-session/batch'))],
       ([a, b]) => `${x(a!)}; ${x(b!)}`, ([a, b]) => a! >= 20 && b! >= 3),
-    check('PostgreSQL vs raw multi-row INSERT (500 rows)', '>= 0.9x', [divide(postgres, rate('postgres/raw-ceiling-multi-row/batch'))], ([r]) => x(r!), ([r]) => r! >= 0.9),
+    check('PostgreSQL vs raw multi-row INSERT (500 rows)', '>= 0.9x', [divide(postgres, rate('postgres/raw-ceiling-multi-row/batch'))], ([r]) => `${x(r!)}${pgBesides}`, ([r]) => r! >= 0.9),
     check('MariaDB vs raw batched ceiling; Redis vs raw batched ceiling', '>= 0.7x each',
       [divide(rate('mariadb/agentdb/concurrent'), rate('mariadb/raw-ceiling/batch')), divide(rate('redis/agentdb/concurrent'), rate('redis/raw-ceiling/batch'))],
-      ([a, b]) => `${x(a!)}; ${x(b!)}`, ([a, b]) => a! >= 0.7 && b! >= 0.7),
+      ([a, b]) => `${x(a!)}${mariadbBesides}; ${x(b!)}`, ([a, b]) => a! >= 0.7 && b! >= 0.7),
     check('hook overhead on the memory store (awaited aonUserMessage)', '<= 2 µs', [overhead?.hookUs], ([us]) => `${us!.toFixed(2)} µs (bare await ${overhead!.promiseUs.toFixed(3)} µs)`, ([us]) => us! <= 2),
     referenceCheck(throughput, rate),
     check('SQLite FULL concurrent vs raw naive loop (autocommit INSERT per message)', 'report', [divide(sqlite, rate('sqlite-full/raw-naive/sequential'))], ([r]) => x(r!), () => true),

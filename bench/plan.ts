@@ -2,11 +2,11 @@ import { libraryCase, type LibraryBackend } from './agentdb.js'
 import type { ThroughputCase } from './case.js'
 import type { BenchConfig } from './config.js'
 import { mastraCases, type Mastra, type MastraBackend } from './mastra.js'
-import { mysqlCeiling, mysqlNaive } from './raw/mysql.js'
+import { mysqlCeiling, mysqlNaive, mysqlWithSessions } from './raw/mysql.js'
 import { BATCH_ROWS } from './raw/rows.js'
-import { pgCeilings, pgNaive } from './raw/postgres.js'
+import { pgCeilings, pgNaive, pgWithSessions } from './raw/postgres.js'
 import { redisCeiling, redisNaive } from './raw/redis.js'
-import { sqliteCeiling, sqliteNaive, sqlitePrebuiltCeiling } from './raw/sqlite.js'
+import { sqliteCeiling, sqliteNaive, sqlitePrebuiltCeiling, sqliteWithSessions } from './raw/sqlite.js'
 import { capped, type Shape } from './workload.js'
 
 /** A backend whose server answers; `library` is false when the agentdb store failed its probe (raw baselines still run). */
@@ -29,14 +29,16 @@ function rawCases(backend: LibraryBackend, shape: Shape, naive: Shape, reference
       const sync = backend === 'sqlite-full' ? 'full' : 'normal'
       return [
         sqlitePrebuiltCeiling(backend, sync, shape, BATCH_ROWS, 'session'), sqliteCeiling(backend, sync, shape),
-        ...(reference === null ? [] : [sqlitePrebuiltCeiling(backend, sync, shape, reference, 'arrival'), sqliteCeiling(backend, sync, shape, reference)]),
+        ...(reference === null ? [] : [
+          sqlitePrebuiltCeiling(backend, sync, shape, reference, 'arrival'), sqliteWithSessions(backend, sync, shape), sqliteCeiling(backend, sync, shape, reference),
+        ]),
         sqliteNaive(backend, sync, naive),
       ]
     }
     case 'postgres':
-      return [...pgCeilings(backend, shape), ...(reference === null ? [] : pgCeilings(backend, shape, reference)), pgNaive(backend, naive)]
+      return [...pgCeilings(backend, shape), ...(reference === null ? [] : [...pgCeilings(backend, shape, reference), pgWithSessions(backend, shape)]), pgNaive(backend, naive)]
     case 'mariadb':
-      return [mysqlCeiling(backend, shape), ...(reference === null ? [] : [mysqlCeiling(backend, shape, reference)]), mysqlNaive(backend, naive)]
+      return [mysqlCeiling(backend, shape), ...(reference === null ? [] : [mysqlCeiling(backend, shape, reference), mysqlWithSessions(backend, shape)]), mysqlNaive(backend, naive)]
     case 'redis':
       return [redisCeiling(backend, shape), ...(reference === null ? [] : [redisCeiling(backend, shape, reference)]), redisNaive(backend, naive)]
   }

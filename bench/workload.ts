@@ -68,3 +68,16 @@ export function* batches(shape: Shape, size: number): Generator<readonly (readon
   }
   if (batch.length > 0) yield batch
 }
+
+/**
+ * The cells of a shape in the order concurrent agents write them, one batch per round:
+ * message m of every session, then m + 1 (what group commit holds with one write of each of
+ * S sessions in flight).
+ */
+export function* arrivalBatches(shape: Shape): Generator<readonly (readonly [session: number, index: number])[]> {
+  for (let m = 0; m < shape.messages; m++) {
+    const batch: (readonly [number, number])[] = []
+    for (let s = 0; s < shape.sessions; s++) batch.push([s, m])
+    yield batch
+  }
+}

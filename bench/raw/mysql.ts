@@ -2,8 +2,8 @@ import mysql from 'mysql2/promise'
 import type { Prepared, ThroughputCase } from '../case.js'
 import type { HistoryReader } from '../history.js'
 import { MYSQL, uniqueName } from '../targets.js'
-import { batches, total, type Shape } from '../workload.js'
-import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, valuesList, type RawRow } from './rows.js'
+import { arrivalBatches, batches, total, type Shape } from '../workload.js'
+import { BATCH_ROWS, RAW_COLUMNS, SESSION_COLUMNS, WITH_SESSIONS, batchRole, rawRow, sessionKey, sessionRow, valuesList, type RawRow } from './rows.js'
 
 const KEY = 'VARBINARY(765)'
 const TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin'
@@ -83,6 +83,52 @@ export function mysqlCeiling(backend: string, shape: Shape, size = BATCH_ROWS): 
           for (const batch of batches(shape, size)) await insertRows(raw.connection, batch.map(([s, m]) => row(s, m)))
         },
         close: () => raw.close(),
+      }
+      return prepared
+    },
+  }
+}
+
+/** The library's sessions table (its indexes are those a session's first write fills). */
+const SESSIONS_DDL = `CREATE TABLE sessions (
+  id ${KEY} NOT NULL, user_id ${KEY} NULL, agent_id ${KEY} NULL, name ${TEXT} NULL, metadata ${TEXT} NOT NULL,
+  created_at DATETIME(3) NOT NULL, updated_at DATETIME(3) NOT NULL, ended_at DATETIME(3) NULL, last_seq BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (id), KEY sessions_created (created_at, id), KEY sessions_user (user_id, created_at, id), KEY sessions_agent (agent_id, created_at, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
+
+/**
+ * S sessions × 1 row per transaction in arrival order, with their sessions' rows upserted in
+ * the same transaction (created by a session's first message, last seq and time set by the
+ * others), both statements and COMMIT in one round trip: the least a store that keeps a row
+ * per session (agentdb's seq and `updatedAt`) writes per group commit, by hand.
+ */
+export function mysqlWithSessions(backend: string, shape: Shape): ThroughputCase {
+  return {
+    key: `${backend}/raw-${shape.sessions}-arrival-sessions/batch`, backend,
+    label: `raw mysql2 ${shape.sessions} ${WITH_SESSIONS} per transaction, arrival order`,
+    role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
+    prepare: async () => {
+      const raw = await openMySqlRaw()
+      await raw.connection.query(SESSIONS_DDL)
+      const batchConnection = await mysql.createConnection({ ...MYSQL, database: raw.database, multipleStatements: true })
+      batchConnection.on('error', () => undefined)
+      const upsert = (rows: number): string => `INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${SESSION_COLUMNS.map(() => '?').join(', ')})`).join(', ')}
+        ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq), updated_at = VALUES(updated_at)`
+      const prepared: Prepared = {
+        run: async () => {
+          for (const batch of arrivalBatches(shape)) {
+            const rows = batch.map(([s, m]) => row(s, m))
+            const sessions = batch.map(([s, m], i) => sessionRow(s, m, rows[i]![6]))
+            await batchConnection.query(`START TRANSACTION; ${upsert(sessions.length)}; ${insertSql(rows.length)}; COMMIT`, [...sessions.flat(), ...rows.flat()])
+          }
+        },
+        close: async () => {
+          try {
+            await batchConnection.end()
+          } finally {
+            await raw.close()
+          }
+        },
       }
       return prepared
     },

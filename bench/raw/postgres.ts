@@ -2,8 +2,8 @@ import pg from 'pg'
 import type { Prepared, ThroughputCase } from '../case.js'
 import type { HistoryReader } from '../history.js'
 import { PG_ADMIN_URL, uniqueName } from '../targets.js'
-import { batches, total, type Shape } from '../workload.js'
-import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, valuesList, type RawRow } from './rows.js'
+import { arrivalBatches, batches, total, type Shape } from '../workload.js'
+import { BATCH_ROWS, RAW_COLUMNS, SESSION_COLUMNS, WITH_SESSIONS, batchRole, rawRow, sessionKey, sessionRow, valuesList, type RawRow } from './rows.js'
 
 const KEY = 'TEXT COLLATE "C"'
 const DDL = `CREATE TABLE messages (
@@ -84,6 +84,51 @@ function batchCase(backend: string, shape: Shape, method: 'multi-row' | 'unnest'
 /** Raw pg batches: a multi-row INSERT and an `INSERT … SELECT FROM unnest` of column arrays, one statement (one transaction) each; 500 rows is the ceiling. */
 export function pgCeilings(backend: string, shape: Shape, size = BATCH_ROWS): ThroughputCase[] {
   return [batchCase(backend, shape, 'multi-row', size), batchCase(backend, shape, 'unnest', size)]
+}
+
+/** The library's sessions table (its indexes are those a session's first write fills). */
+const SESSIONS_DDL = `CREATE TABLE sessions (
+  id ${KEY} NOT NULL PRIMARY KEY, user_id ${KEY}, agent_id ${KEY}, name TEXT, metadata JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL, ended_at TIMESTAMPTZ, last_seq BIGINT NOT NULL DEFAULT 0);
+CREATE INDEX sessions_created ON sessions (created_at, id);
+CREATE INDEX sessions_user ON sessions (user_id, created_at, id);
+CREATE INDEX sessions_agent ON sessions (agent_id, created_at, id)`
+
+const SESSION_TYPES = ['text', 'text', 'text', 'text', 'jsonb', 'timestamptz', 'timestamptz', 'timestamptz', 'bigint'] as const
+const unnestOf = (types: readonly string[], first: number): string => `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')})`
+const WITH_SESSIONS_SQL = `WITH s AS (
+  INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) SELECT * FROM ${unnestOf(SESSION_TYPES, 1)}
+  ON CONFLICT (id) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = EXCLUDED.updated_at)
+INSERT INTO messages (${RAW_COLUMNS.join(', ')}) SELECT * FROM ${unnestOf(ARRAY_TYPES, SESSION_TYPES.length + 1)}`
+
+/**
+ * S sessions × 1 row per statement in arrival order, with their sessions' rows upserted in the
+ * same statement (created by a session's first message, last seq and time set by the others):
+ * the least a store that keeps a row per session (agentdb's seq and `updatedAt`) writes per
+ * group commit, by hand, from column arrays, rows built inside the clock as in the ceilings.
+ */
+export function pgWithSessions(backend: string, shape: Shape): ThroughputCase {
+  return {
+    key: `${backend}/raw-${shape.sessions}-arrival-sessions/batch`, backend,
+    label: `raw pg unnest, ${shape.sessions} ${WITH_SESSIONS} per statement, arrival order`,
+    role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
+    prepare: async () => {
+      const raw = await openPgRaw()
+      await raw.client.query(SESSIONS_DDL)
+      const prepared: Prepared = {
+        run: async () => {
+          for (const batch of arrivalBatches(shape)) {
+            const rows = batch.map(([s, m]) => rawRow(s, m))
+            const sessions = batch.map(([s, m], i) => sessionRow(s, m, rows[i]![6]))
+            const values = [...SESSION_COLUMNS.map((_, c) => sessions.map((r) => r[c])), ...columnArrays(rows)]
+            await raw.client.query({ text: WITH_SESSIONS_SQL, values, name: 'with_sessions' })
+          }
+        },
+        close: () => raw.close(),
+      }
+      return prepared
+    },
+  }
 }
 
 /** One autocommit INSERT per message on one connection, each awaited. */

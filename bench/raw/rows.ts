@@ -50,3 +50,21 @@ export function timeOrderedId(): string {
   const counter = (0x7000 | (sequence & 0xfff)).toString(16)
   return `${time.slice(0, 8)}-${time.slice(8)}-${counter}-${random.slice(16, 20)}-${random.slice(20)}`
 }
+
+/**
+ * Columns of the raw `sessions` table of the "with session rows" references: the library's
+ * own session columns, so that its rows take as many pages. Each batch writes, beside its
+ * messages, the row of every session it touches (created, or its last seq and time set): the
+ * bookkeeping every agentdb write does, written by hand in the fewest statements.
+ */
+export const SESSION_COLUMNS = ['id', 'user_id', 'agent_id', 'name', 'metadata', 'created_at', 'updated_at', 'ended_at', 'last_seq'] as const
+
+/** A raw session row for message `index` of `session`: created by the first, its last seq and time set by the others. */
+export type SessionRow = [id: string, userId: null, agentId: null, name: null, metadata: string, createdAt: string, updatedAt: string, endedAt: null, lastSeq: number]
+
+export function sessionRow(session: number, index: number, time: string): SessionRow {
+  return [sessionKey(session), null, null, null, '{}', time, time, null, index + 1]
+}
+
+/** Label part of the "with session rows" references. */
+export const WITH_SESSIONS = 'rows + their sessions\' rows'

@@ -3,8 +3,10 @@ import type BetterSqlite3 from 'better-sqlite3'
 import type { Prepared, ThroughputCase } from '../case.js'
 import type { HistoryReader } from '../history.js'
 import { freshSqlitePath, removeSqlite } from '../targets.js'
-import { batches, total, type Shape } from '../workload.js'
-import { BATCH_ROWS, RAW_COLUMNS, batchRole, rawRow, sessionKey, timeOrderedId, valuesList, type RawRow } from './rows.js'
+import { arrivalBatches, batches, total, type Shape } from '../workload.js'
+import {
+  BATCH_ROWS, RAW_COLUMNS, SESSION_COLUMNS, WITH_SESSIONS, batchRole, rawRow, sessionKey, sessionRow, timeOrderedId, valuesList, type RawRow, type SessionRow,
+} from './rows.js'
 
 type Database = BetterSqlite3.Database
 export type SqliteSync = 'full' | 'normal' | 'off'
@@ -99,6 +101,53 @@ export function sqlitePrebuiltCeiling(backend: string, sync: SqliteSync, shape: 
       const prepared: Prepared = {
         run: async () => {
           for (let from = 0; from < rows.length; from += size) write(from)
+        },
+        close: closer(db, path),
+      }
+      return Promise.resolve(prepared)
+    },
+  }
+}
+
+/** The library's sessions table and its indexes (those a session's first write fills). */
+const SESSIONS_DDL = `CREATE TABLE sessions (
+  id TEXT NOT NULL PRIMARY KEY, user_id TEXT, agent_id TEXT, name TEXT, metadata TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT, last_seq INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX sessions_created ON sessions (created_at, id);
+CREATE INDEX sessions_user ON sessions (user_id, created_at, id);
+CREATE INDEX sessions_agent ON sessions (agent_id, created_at, id);`
+
+/**
+ * The arrival-order reference plus the session rows: every row built before the clock, then
+ * per transaction S prepared INSERTs of messages and S upserts of their sessions' rows (created
+ * by a session's first message, last seq and time set by the others). The least a store that
+ * keeps a row per session (agentdb's seq and `updatedAt`) writes for one group commit.
+ */
+export function sqliteWithSessions(backend: string, sync: SqliteSync, shape: Shape): ThroughputCase {
+  return {
+    key: `${backend}/raw-prebuilt-${shape.sessions}-arrival-sessions/batch`, backend,
+    label: `raw better-sqlite3 prebuilt ${WITH_SESSIONS}, prepared statements, ${shape.sessions} rows/tx, arrival order`,
+    role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
+    prepare: () => {
+      const { db, path } = openRaw(sync)
+      db.exec(SESSIONS_DDL)
+      const insert = db.prepare(insertSql(1))
+      const upsert = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES (${SESSION_COLUMNS.map(() => '?').join(', ')})
+        ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`)
+      const rounds: { messages: RawRow[]; sessions: SessionRow[] }[] = []
+      for (const batch of arrivalBatches(shape)) {
+        const messages = batch.map(([s, m]) => { const row = rawRow(s, m); row[0] = timeOrderedId(); return row })
+        rounds.push({ messages, sessions: batch.map(([s, m], i) => sessionRow(s, m, messages[i]![6])) })
+      }
+      const write = db.transaction((round: (typeof rounds)[number]) => {
+        for (let i = 0; i < round.messages.length; i++) {
+          insert.run(round.messages[i])
+          upsert.run(round.sessions[i])
+        }
+      })
+      const prepared: Prepared = {
+        run: async () => {
+          for (const round of rounds) write(round)
         },
         close: closer(db, path),
       }
