@@ -26,7 +26,7 @@ export interface BenchConfig {
   readonly opsMessages: number
   /** Searches per query kind in the operations case. */
   readonly opsQueries: number
-  /** Run every throughput case once on a small shape first, untimed (JIT, connections, disk caches). */
+  /** Run every throughput case once first, untimed, at the full shape (JIT, connections, disk caches). */
   readonly warmup: boolean
   /** Where results.json goes. */
   readonly out: string
