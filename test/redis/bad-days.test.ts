@@ -182,6 +182,27 @@ describe('redis: bad days', () => {
     assert.equal(await countConnections(name), 0)
   })
 
+  it('closes even when the server has gone silent: the goodbye is not waited for long', async (t) => {
+    // a network that forwards nothing and closes nothing (a stopped server); commands have no
+    // timeout of their own here, so only the close's own bound ends the wait for QUIT
+    const proxy = await TcpProxy.start(6379)
+    t.after(() => proxy.close())
+    const prefix = freshPrefix()
+    const db = new PraisonAIDB(`${urlFor(prefix, `127.0.0.1:${proxy.port}`)}&commandTimeoutMs=0`)
+    await db.aonUserMessage('s', 'before')
+    assert.equal(proxy.pause(), 1, 'the silence held the store\'s connection')
+    const started = Date.now()
+    const closing = db.aclose()
+    const outcome = await Promise.race([closing.then(() => 'closed'), sleep(10_000).then(() => 'still closing')])
+    assert.equal(outcome, 'closed', 'aclose() returned while the server stayed silent')
+    const waited = Date.now() - started
+    assert.ok(waited >= 900, `it waited for the goodbye first (${waited} ms)`)
+    proxy.resume()
+    // the proxy passes the dropped socket's end on once it forwards again
+    for (let i = 0; i < 50 && (await countConnections(`agentdb/${prefix}`)) > 0; i++) await sleep(100)
+    assert.equal(await countConnections(`agentdb/${prefix}`), 0, 'the dropped connection is gone from the server')
+  })
+
   it('retries a hook while the server is away and succeeds once it is back', async (t) => {
     const proxy = await TcpProxy.start(6379)
     t.after(() => proxy.close())

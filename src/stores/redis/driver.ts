@@ -94,6 +94,9 @@ export class RedisTarget {
   }
 }
 
+/** How long `close()` waits for the server to answer QUIT and end the connection before it drops the socket. */
+const GOODBYE_MS = 1000
+
 /** One ioredis client: commands, Lua scripts, transactions, every failure mapped. */
 export class RedisConnection {
   readonly #client: RedisClientLike
@@ -174,17 +177,23 @@ export class RedisConnection {
   /**
    * Says goodbye (QUIT) and waits until the server has closed the connection, so that it is
    * gone from CLIENT LIST when this resolves; drops the socket and stops reconnecting when
-   * the connection is down.
+   * the connection is down, or when the server has not answered within `GOODBYE_MS` (a
+   * silent network or a stopped server: without that bound a close waited as long as the
+   * command timeout, forever with `commandTimeoutMs=0`).
    */
   async close(): Promise<void> {
     if (this.#client.status === 'ready') {
       const ended = new Promise<void>((resolve) => { this.#client.once('end', resolve) })
+      let timer: NodeJS.Timeout | undefined
+      const silent = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), GOODBYE_MS) })
       try {
-        await this.#client.quit()
-        await ended
-        return
+        const goodbye = this.#client.quit().then(() => ended).then(() => false)
+        goodbye.catch(() => undefined) // still pending when the silence wins
+        if (!(await Promise.race([goodbye, silent]))) return
       } catch {
         // the connection went away during QUIT: nothing left to say goodbye to
+      } finally {
+        clearTimeout(timer)
       }
     }
     this.#client.disconnect()
