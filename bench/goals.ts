@@ -52,13 +52,17 @@ export function checkTargets({ throughput, overhead, history, bridge, sequential
     const parts = references.flatMap(([label, key]) => { const r = divide(rate(key), rate(ceiling)); return r === null ? [] : [`${label} ${x(r)}`] })
     return parts.length === 0 ? '' : ` (${parts.join('; ')})`
   }
-  const reference = (backend: string, part: string): string => throughput.find((c) => c.backend === backend && c.role === 'reference' && c.key.includes(part))?.key ?? ''
+  /** The key of `backend`'s reference case whose key, past `backend/`, matches `rest` whole (bench/raw/*.ts name them). */
+  const reference = (backend: string, rest: RegExp): string =>
+    throughput.find((c) => c.backend === backend && c.role === 'reference' && c.key.startsWith(`${backend}/`) && rest.test(c.key.slice(backend.length + 1)))?.key ?? ''
+  const ARRIVAL = /^raw-prebuilt-\d+-arrival\/batch$/
+  const WITH_SESSION_ROWS = /^raw(-prebuilt)?-\d+-arrival-sessions\/batch$/
   const sqliteCeilingKey = 'sqlite-full/raw-ceiling-prebuilt/batch'
   const sqliteBesides = besides(sqliteCeilingKey, [
-    ['the raw arrival-order batch', reference('sqlite-full', '-arrival/')], ['with its sessions\' rows', reference('sqlite-full', '-arrival-sessions/')],
+    ['the raw arrival-order batch', reference('sqlite-full', ARRIVAL)], ['with its sessions\' rows', reference('sqlite-full', WITH_SESSION_ROWS)],
   ])
-  const pgBesides = besides('postgres/raw-ceiling-multi-row/batch', [['raw unnest with session rows, arrival order', reference('postgres', '-arrival-sessions/')]])
-  const mariadbBesides = besides('mariadb/raw-ceiling/batch', [['raw with session rows, arrival order', reference('mariadb', '-arrival-sessions/')]])
+  const pgBesides = besides('postgres/raw-ceiling-multi-row/batch', [['raw unnest with session rows, arrival order', reference('postgres', WITH_SESSION_ROWS)]])
+  const mariadbBesides = besides('mariadb/raw-ceiling/batch', [['raw with session rows, arrival order', reference('mariadb', WITH_SESSION_ROWS)]])
   const sequentialRatio = divide(rate('sqlite-full/agentdb/sequential'), rate('sqlite-full/raw-naive/sequential'))
   return [
     check('SQLite FULL concurrent vs raw ceiling (prebuilt rows, prepared INSERT per row, 500 rows/tx, FULL)', '>= 0.8x',

@@ -109,7 +109,7 @@ function runWritePlan(config: BenchConfig): WritePlanSummary | null {
 async function runThroughput(config: BenchConfig, plans: readonly BackendPlan[], mastra: { api: Mastra; backends: MastraBackend[] } | null): Promise<ReturnType<typeof summarizeThroughput>> {
   const cases = planThroughput(config, plans, mastra)
   if (config.warmup) {
-    // The full shape, once, untimed: a 200-message pass left the library's rows 30-40 % slower in
+    // The full shape, once, untimed: a 200-message pass left the library's rows 20-40 % slower in
     // their first two repetitions than in the last three (PostgreSQL 18k, 21k, then 27-29k
     // msgs/s) while the raw rows were flat; the library's longer code path takes that many
     // calls to reach V8's optimized tier.

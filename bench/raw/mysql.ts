@@ -99,8 +99,11 @@ const SESSIONS_DDL = `CREATE TABLE sessions (
 /**
  * S sessions × 1 row per transaction in arrival order, with their sessions' rows upserted in
  * the same transaction (created by a session's first message, last seq and time set by the
- * others), both statements and COMMIT in one round trip: the least a store that keeps a row
- * per session (agentdb's seq and `updatedAt`) writes per group commit, by hand.
+ * others): the least a store that keeps a row per session (agentdb's seq and `updatedAt`)
+ * writes per group commit, by hand. Two round trips: the upsert, which takes the sessions' row
+ * locks, then the INSERT with COMMIT. In one packet with COMMIT, a client cut off while the
+ * upsert waited on a lock would see a failure for a write the server goes on to commit
+ * (src/stores/mysql/driver.ts): a store that reports failures truthfully cannot do that.
  */
 export function mysqlWithSessions(backend: string, shape: Shape): ThroughputCase {
   return {
@@ -109,8 +112,14 @@ export function mysqlWithSessions(backend: string, shape: Shape): ThroughputCase
     role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
     prepare: async () => {
       const raw = await openMySqlRaw()
-      await raw.connection.query(SESSIONS_DDL)
-      const batchConnection = await mysql.createConnection({ ...MYSQL, database: raw.database, multipleStatements: true })
+      let batchConnection: mysql.Connection
+      try {
+        await raw.connection.query(SESSIONS_DDL)
+        batchConnection = await mysql.createConnection({ ...MYSQL, database: raw.database, multipleStatements: true })
+      } catch (error) {
+        await raw.close()
+        throw error
+      }
       batchConnection.on('error', () => undefined)
       const upsert = (rows: number): string => `INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${SESSION_COLUMNS.map(() => '?').join(', ')})`).join(', ')}
         ON DUPLICATE KEY UPDATE last_seq = VALUES(last_seq), updated_at = VALUES(updated_at)`
@@ -119,7 +128,8 @@ export function mysqlWithSessions(backend: string, shape: Shape): ThroughputCase
           for (const batch of arrivalBatches(shape)) {
             const rows = batch.map(([s, m]) => row(s, m))
             const sessions = batch.map(([s, m], i) => sessionRow(s, m, rows[i]![6]))
-            await batchConnection.query(`START TRANSACTION; ${upsert(sessions.length)}; ${insertSql(rows.length)}; COMMIT`, [...sessions.flat(), ...rows.flat()])
+            await batchConnection.query(`START TRANSACTION; ${upsert(sessions.length)}`, sessions.flat())
+            await batchConnection.query(`${insertSql(rows.length)}; COMMIT`, rows.flat())
           }
         },
         close: async () => {

@@ -114,7 +114,10 @@ export function pgWithSessions(backend: string, shape: Shape): ThroughputCase {
     role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
     prepare: async () => {
       const raw = await openPgRaw()
-      await raw.client.query(SESSIONS_DDL)
+      await raw.client.query(SESSIONS_DDL).catch(async (error: unknown) => {
+        await raw.close()
+        throw error
+      })
       const prepared: Prepared = {
         run: async () => {
           for (const batch of arrivalBatches(shape)) {

@@ -130,7 +130,13 @@ export function sqliteWithSessions(backend: string, sync: SqliteSync, shape: Sha
     role: 'reference', shape: `batch ${shape.sessions}`, messages: total(shape),
     prepare: () => {
       const { db, path } = openRaw(sync)
-      db.exec(SESSIONS_DDL)
+      const close = closer(db, path)
+      try {
+        db.exec(SESSIONS_DDL)
+      } catch (error) {
+        void close()
+        throw error
+      }
       const insert = db.prepare(insertSql(1))
       const upsert = db.prepare(`INSERT INTO sessions (${SESSION_COLUMNS.join(', ')}) VALUES (${SESSION_COLUMNS.map(() => '?').join(', ')})
         ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at`)
@@ -149,7 +155,7 @@ export function sqliteWithSessions(backend: string, sync: SqliteSync, shape: Sha
         run: async () => {
           for (const round of rounds) write(round)
         },
-        close: closer(db, path),
+        close,
       }
       return Promise.resolve(prepared)
     },

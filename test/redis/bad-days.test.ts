@@ -192,8 +192,10 @@ describe('redis: bad days', () => {
     await db.aonUserMessage('s', 'before')
     assert.equal(proxy.pause(), 1, 'the silence held the store\'s connection')
     const started = Date.now()
-    const closing = db.aclose()
-    const outcome = await Promise.race([closing.then(() => 'closed'), sleep(10_000).then(() => 'still closing')])
+    let timer: NodeJS.Timeout | undefined
+    const stillClosing = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still closing'), 10_000) })
+    const outcome = await Promise.race([db.aclose().then(() => 'closed'), stillClosing])
+    clearTimeout(timer)
     assert.equal(outcome, 'closed', 'aclose() returned while the server stayed silent')
     const waited = Date.now() - started
     assert.ok(waited >= 900, `it waited for the goodbye first (${waited} ms)`)

@@ -10,7 +10,10 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import type BetterSqlite3 from 'better-sqlite3'
 import { PraisonAIDB, StoreError } from '../../src/index.js'
+import { userMessageOp } from '../../src/core/facade/hooks.js'
+import { sqliteDialect } from '../../src/stores/sqlite/dialect.js'
 import { SqliteConnection } from '../../src/stores/sqlite/driver.js'
+import { SessionCache, sqliteWritePlan } from '../../src/stores/sqlite/write.js'
 import type { SqlPlan } from '../../src/stores/sql/plans.js'
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3
@@ -117,26 +120,31 @@ describe('SQLite session cache', () => {
 
   it('stores each known session\'s last seq and time, whether its batch updates it alone or with others', async () => {
     // 1-7 known sessions are updated one statement each, 8 or more through FROM (VALUES …) in
-    // chunks: 11 = one chunk of 8 and 3 alone. The stored rows (not the connection's memory) are
-    // what a new connection continues from.
+    // chunks: 11 = one chunk of 8 and 3 alone. Each batch is given whole to the store's own
+    // plan, so its size is the test's; the stored rows (not the connection's memory) are what
+    // a new connection continues from.
     const path = file()
+    const d = sqliteDialect('')
     const ids = Array.from({ length: 11 }, (_, i) => `k${i}`)
-    {
-      await using db = new PraisonAIDB(`sqlite:///${path}`)
-      await Promise.all(ids.map((id) => db.aonUserMessage(id, 'first'))) // creates them
-      for (const size of [1, 3, 11]) await Promise.all(ids.slice(0, size).map((id) => db.aonUserMessage(id, `in ${size}`)))
+    const connection = new SqliteConnection({ path, synchronous: 'normal', busyTimeoutMs: 5000, dialect: d })
+    const times = new Map<string, string>()
+    try {
+      const cache = new SessionCache()
+      for (const size of [11, 1, 3, 11]) { // the first batch creates them
+        await new Promise((resolve) => setTimeout(resolve, 3)) // each batch at a time of its own
+        const ops = ids.slice(0, size).map((id) => userMessageOp({ sessionId: id, content: `in ${size}` }))
+        connection.run(sqliteWritePlan(d, ops, cache), true)
+        for (const op of ops) times.set(op.session.id, op.session.at)
+      }
+    } finally {
+      connection.close()
     }
     const raw = new Database(path, { readonly: true })
     try {
       const rows = raw.prepare('SELECT id, last_seq, updated_at FROM sessions ORDER BY id').all() as { id: string; last_seq: number; updated_at: string }[]
-      const latest = raw.prepare('SELECT session_id, MAX(seq) AS seq, MAX(created_at) AS at FROM messages GROUP BY session_id').all() as { session_id: string; seq: number; at: string }[]
-      const expected = new Map(latest.map((m) => [m.session_id, m]))
-      for (const row of rows) {
-        assert.equal(row.last_seq, expected.get(row.id)?.seq, `${row.id}: last_seq is its newest message's seq`)
-        assert.equal(row.updated_at, expected.get(row.id)?.at, `${row.id}: updated_at is its newest write's time`)
-      }
-      const wrote = (id: string): number => 1 + [1, 3, 11].filter((size) => ids.indexOf(id) < size).length
-      assert.deepEqual(rows.map((r) => [r.id, r.last_seq]), rows.map((r) => [r.id, wrote(r.id)]))
+      const wrote = (id: string): number => [11, 1, 3, 11].filter((size) => ids.indexOf(id) < size).length
+      assert.deepEqual(rows.map((r) => [r.id, r.last_seq]), rows.map((r) => [r.id, wrote(r.id)]), 'last_seq is each session\'s number of messages')
+      assert.deepEqual(rows.map((r) => [r.id, r.updated_at]), rows.map((r) => [r.id, times.get(r.id)]), 'updated_at is the time of each session\'s last batch')
     } finally {
       raw.close()
     }

@@ -1,3 +1,6 @@
+/** How long a store thread polls for the next request after answering one (ms): see `RequestLoop`. */
+export const STORE_THREAD_POLL_MS = 0.5
+
 /** What a `RequestLoop` serves with: how to answer, reply and take a waiting request. */
 export interface RequestLoopParts<Request, Response> {
   /** How long to poll for the next request after answering one (ms); 0 never polls. */

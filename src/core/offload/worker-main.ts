@@ -5,7 +5,7 @@ import type { Backend, Store, SyncStore } from '../store.js'
 import { adaptUserStore, type UserStore } from '../user-store.js'
 import { resolveBackend } from '../../stores/registry.js'
 import { decodeOps } from './op-codec.js'
-import { RequestLoop } from './request-loop.js'
+import { RequestLoop, STORE_THREAD_POLL_MS } from './request-loop.js'
 import { READY, serializeError, type LoopStats, type Request, type Response, type WorkerInit, type WorkerOpen, type WorkerSpec } from './protocol.js'
 
 const init = workerData as WorkerInit
@@ -117,11 +117,8 @@ function answer(request: Request): Response | Promise<Response> {
 
 const failed = (request: Request, error: unknown): Response => ({ id: request.id, ok: false, error: serializeError(error) })
 
-/** How long the thread polls for the next request after answering one (ms): see `RequestLoop`. */
-const POLL_MS = 0.5
-
 const loop = new RequestLoop<Request, Response>({
-  pollMs: POLL_MS,
+  pollMs: STORE_THREAD_POLL_MS,
   answer,
   send,
   receive: () => receiveMessageOnPort(parentPort!)?.message as Request | undefined,

@@ -268,10 +268,11 @@ export class MySqlPool implements AsyncExecutor {
       }
       // Goes out with the plan's first statement; COMMIT with its last held ones: a write batch
       // of one session upsert, one SELECT and one INSERT takes 2 round trips instead of 5.
-      // COMMIT never shares a packet with a statement that may wait on a lock (the upsert):
-      // the server runs a packet to its end even when the client is gone, so a batch cut off
-      // while it waited would commit after its hooks were told it failed (a one-round-trip
-      // batch, tried for issue 9, failed test/mysql/bad-days.test.ts that way).
+      // COMMIT never shares a packet with the statement that takes the sessions' row locks
+      // (the upsert, answered before anything else is sent): the server runs a packet to its
+      // end even when the client is gone, so a batch cut off while it waited for those locks
+      // would commit after its hooks were told it failed (a one-round-trip batch, tried for
+      // issue 9, failed test/mysql/bad-days.test.ts that way).
       await batch.hold('START TRANSACTION')
       try {
         const result = await this.#drive(batch, connection, plan)

@@ -10,10 +10,12 @@ import { POSTGRES_TYPES } from './dialect.js'
 /**
  * `unnest($n::type[], …) WITH ORDINALITY AS u(columns, o)`: one array parameter per column of
  * `table`, numbered from `first`, and `o`, each row's place in the batch. The statements that
- * take these rows keep that order (`ORDER BY u.o`), so sessions lock in id order and, of two
- * writes with one id, the first stands and the later is the conflict. Without it the order was
- * the plan's: the same statement fed by a JSON input instead of arrays (tried for issue 9)
- * joined the other way round and kept the later write (the conformance suite's retried-id test).
+ * take these rows ask for that order (`ORDER BY u.o`; PostgreSQL's INSERT … SELECT inserts in
+ * the order its SELECT yields, though the manual does not promise it), so sessions lock in id
+ * order and, of two writes with one id, the first stands and the later is the conflict.
+ * Without it the order was the join's: the same statement fed by a JSON input instead of
+ * arrays (tried for issue 9) joined the other way round and kept the later write (the
+ * conformance suite's retried-id test).
  */
 function unnest(table: DescribedTable, first: number): string {
   const arrays = table.columns.map((column, i) => `$${first + i}::${POSTGRES_TYPES[column.type]}[]`)

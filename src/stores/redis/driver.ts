@@ -176,10 +176,11 @@ export class RedisConnection {
 
   /**
    * Says goodbye (QUIT) and waits until the server has closed the connection, so that it is
-   * gone from CLIENT LIST when this resolves; drops the socket and stops reconnecting when
-   * the connection is down, or when the server has not answered within `GOODBYE_MS` (a
-   * silent network or a stopped server: without that bound a close waited as long as the
-   * command timeout, forever with `commandTimeoutMs=0`).
+   * gone from CLIENT LIST when this resolves. When the connection is down, or the server has
+   * not answered within `GOODBYE_MS` (a silent network, a stopped server: without that bound a
+   * close waited as long as the command timeout, forever with `commandTimeoutMs=0`), it ends
+   * the connection without waiting and stops reconnecting (ioredis destroys a socket the
+   * server has not closed 2 s later).
    */
   async close(): Promise<void> {
     if (this.#client.status === 'ready') {

@@ -93,9 +93,11 @@ function textsOf(d: Dialect): Texts {
 }
 
 /**
- * `(last_seq, updated_at, id)` rows set on their sessions in one statement. One row is a plain
- * `UPDATE … WHERE id`: SQLite materializes a `FROM (VALUES …)` first, which costs more than it
- * saves below about 8 rows (one row: about 14 µs against 3.4 µs, synchronous=OFF; `BUMP_CHUNKS`).
+ * `(last_seq, updated_at, id)` rows set on their sessions in one statement, `FROM (VALUES …)`;
+ * one row is a plain `UPDATE … WHERE id`. SQLite materializes the VALUES first, which costs
+ * more than it saves below 8 rows: per row, 13.8 µs against 3.4 µs for one row, 3.1 against
+ * 2.9 for four, 2.1 against 2.3 for eight, 1.1 against 1.8 for 64 (ad hoc, synchronous=OFF,
+ * issue 9; `BUMP_CHUNKS`).
  */
 const bumpSessions = (d: Dialect, rows: number): string => sql.cached(d, 'sqliteBumpSessions', rows, () => {
   const sessions = d.table('sessions')
@@ -193,11 +195,12 @@ const fillsNull = (found: Found, work: SessionWork): boolean =>
  * reserved by an upsert per write, the seqs are counted here, and each session row is written
  * once: inserted when new, else its `last_seq` and `updated_at` set (and null identifying
  * fields filled, only when the batch brings one); the plain updates of all sessions are one
- * `UPDATE … FROM (VALUES …)` per chunk of rows. Messages and tool calls go in as multi-row
- * INSERTs skipping known ids, in batch order: rows wait in a buffer that is written before any
- * other kind of write (an edit sees the batch's earlier writes and its appended records follow
- * its removal). Semantics are the shared `writePlan`'s:
- * seqs in batch order, idempotent by id, the session's `updated_at` the batch's first write time.
+ * `UPDATE … FROM (VALUES …)` per chunk of 8 or more rows, and one `UPDATE` each below that.
+ * Messages and tool calls go in as multi-row INSERTs skipping known ids, in batch order: rows
+ * wait in a buffer that is written before any other kind of write (an edit sees the batch's
+ * earlier writes and its appended records follow its removal). Semantics are the shared
+ * `writePlan`'s: seqs in batch order, idempotent by id, the session's `updated_at` the batch's
+ * first write time.
  */
 export function* sqliteWritePlan(d: Dialect, ops: readonly WriteOp[], cache: SessionCache): SqlPlan<WriteResult> {
   const t = textsOf(d)
