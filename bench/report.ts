@@ -97,7 +97,7 @@ export function renderReport(r: Results): string {
       ['raw better-sqlite3 autocommit INSERT, awaited (main thread)', fixed(q.rawInsertP50Ms, 3), fixed(q.rawInsertP99Ms, 3)],
       ['raw better-sqlite3 autocommit INSERT in a worker thread, awaited (the thread hop alone)', fixed(q.rawThreadP50Ms, 3), fixed(q.rawThreadP99Ms, 3)],
       ['ratio: agentdb ÷ main-thread INSERT', ratio(q.ratio), ''],
-      ['ratio: worker-thread INSERT ÷ main-thread INSERT (the floor for any store that commits off the event loop)', ratio(q.threadRatio), ''],
+      ['ratio: worker-thread INSERT ÷ main-thread INSERT (what crossing to a thread and back adds)', ratio(q.threadRatio), ''],
     ]))
   }
   if (r.agentTurn) {
