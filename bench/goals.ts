@@ -37,7 +37,9 @@ export function checkTargets({ throughput, overhead, history, bridge, sequential
     const found = throughput.find((c) => c.key === key)
     return found && Number.isFinite(found.msgsPerSec) ? found.msgsPerSec : null
   }
-  const delay = throughput.find((c) => c.key === 'sqlite-full/agentdb/concurrent')?.loopDelay
+  const sqliteConcurrent = throughput.find((c) => c.key === 'sqlite-full/agentdb/concurrent')
+  const delay = sqliteConcurrent?.loopDelay
+  const pooled = sqliteConcurrent?.loopDelayPooled
   const divide = (a: number | null | undefined, b: number | null | undefined): number | null => (a === null || a === undefined || b === null || b === undefined ? null : a / b)
   const sqlite = rate('sqlite-full/agentdb/concurrent')
   const postgres = rate('postgres/agentdb/concurrent')
@@ -71,7 +73,8 @@ export function checkTargets({ throughput, overhead, history, bridge, sequential
       [sequential?.ratio, sequentialRatio], ([p50, tput]) => `p50 ${x(p50!)} (${ms(sequential!.hookP50Ms)} vs ${ms(sequential!.rawInsertP50Ms)}; the raw INSERT in a worker thread: ${x(sequential!.threadRatio)}); throughput ${x(tput!)}`,
       ([p50, tput]) => p50! <= 1.1 && tput! >= 0.9),
     check('event-loop delay during the SQLite FULL concurrent run (1 ms timer lateness)', 'p99 <= 2 ms, max <= 10 ms', [delay?.p99, delay?.max],
-      ([p99, max]) => `p99 ${ms(p99!)}, max ${ms(max!)}`, ([p99, max]) => p99! <= 2 && max! <= 10),
+      ([p99, max]) => `p99 ${ms(p99!)}, max ${ms(max!)}${pooled === undefined || pooled.count === 0 ? '' : ` (all ${pooled.count} samples of the repetitions together: p99 ${ms(pooled.p99)})`}`,
+      ([p99, max]) => p99! <= 2 && max! <= 10),
     check('resume: last 50 of a 10 000-message SQLite session (getMessages, async)', 'p50 <= 0.2 ms, p99 <= 1 ms', [resume?.latency.p50, resume?.latency.p99],
       ([p50, p99]) => `p50 ${ms(p50!)}, p99 ${ms(p99!)}`, ([p50, p99]) => p50! <= 0.2 && p99! <= 1),
     check('PostgreSQL vs @mastra/pg: saveMessages per message at the same concurrency; one saveMessages call per session', '>= 20x; >= 3x',

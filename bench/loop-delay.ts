@@ -25,6 +25,11 @@ export class LoopDelaySampler {
     }, INTERVAL_MS)
   }
 
+  /** Every lateness sampled so far, in ms. */
+  get samples(): readonly number[] {
+    return this.#lateness
+  }
+
   /** Stops sampling and returns the lateness distribution in ms (the pending timer counts, as a run can end inside a stall). */
   stop(): Latency {
     if (this.#timer !== undefined) {

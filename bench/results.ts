@@ -7,7 +7,7 @@ import type { OverheadRep } from './overhead.js'
 import type { WritePlanRep } from './write-plan.js'
 import type { SequentialRep } from './sequential.js'
 import type { Busy, RepResult } from './runner.js'
-import { median, medianLatency, type Latency } from './stats.js'
+import { median, medianLatency, summarize, type Latency } from './stats.js'
 
 /** A throughput case over its repetitions: medians and ratios to its backend's baselines. */
 export interface CaseSummary {
@@ -19,6 +19,8 @@ export interface CaseSummary {
   readonly messages: number
   readonly msgsPerSec: number
   readonly loopDelay: Latency
+  /** The lateness samples of every repetition together: one p99 over all of them rather than the median of each one's. */
+  readonly loopDelayPooled: Latency
   /** Median share of the run each thread was busy (`RepResult.busy`). */
   readonly busy: Busy
   /** Against the best raw ceiling of the same backend (median msgs/s). */
@@ -122,9 +124,10 @@ export function summarizeThroughput(cases: readonly ThroughputCase[], reps: Read
       key: c.key, backend: c.backend, label: c.label, role: c.role, shape: c.shape, messages: c.messages,
       msgsPerSec: median(ok.map((r) => r.msgsPerSec)),
       loopDelay: medianLatency(ok.map((r) => r.loopDelay)),
+      loopDelayPooled: summarize(ok.flatMap((r) => r.lateness ?? [])),
       busy: medianBusy(ok.map((r) => r.busy)),
       errors: runs.flatMap((r) => (r.error === undefined ? [] : [`rep ${r.rep}: ${r.error}`])),
-      reps: runs,
+      reps: runs.map(({ lateness: _samples, ...kept }) => kept),
     }
   })
   const best = (backend: string, role: Role): number | null => {

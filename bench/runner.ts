@@ -11,6 +11,8 @@ export interface RepResult {
   readonly elapsedMs: number
   /** Lateness of a 1 ms timer during `run()`, ms. */
   readonly loopDelay: Latency
+  /** Every sample of it (pooled over the repetitions by `summarizeThroughput`; not kept in results.json). */
+  readonly lateness?: readonly number[]
   /**
    * Share of `run()` each thread's event loop was busy (0-1): this thread's, and the SQLite store
    * thread's when one ran (null otherwise). Which side is saturated tells where a run's time goes.
@@ -63,7 +65,7 @@ export async function runRep(c: ThroughputCase, rep: number): Promise<RepResult>
     error ??= `close: ${describe(e)}`
   }
   if (error !== undefined) return failed(rep, error)
-  return { rep, msgsPerSec: (c.messages * 1000) / elapsedMs, elapsedMs, loopDelay, busy, maxRssMb: maxRssMb() }
+  return { rep, msgsPerSec: (c.messages * 1000) / elapsedMs, elapsedMs, loopDelay, lateness: sampler.samples, busy, maxRssMb: maxRssMb() }
 }
 
 function failed(rep: number, error: string): RepResult {

@@ -51,6 +51,7 @@ describe('npm run bench', () => {
     assert.match(targets, /raw unnest with session rows, arrival order \d+\.\d+x/)
     assert.match(targets, /raw with session rows, arrival order \d+\.\d+x/)
     assert.match(targets, /the raw INSERT in a worker thread: \d+\.\d+x/)
+    assert.match(targets, /all \d+ samples of the repetitions together: p99 \d+\.\d+ ms/)
     const results = JSON.parse(readFileSync(out, 'utf8')) as { throughput: { key: string; msgsPerSec: number }[] }
     const keys = results.throughput.map((c) => c.key)
     for (const key of ['sqlite-full/raw-prebuilt-6-arrival-sessions/batch', 'postgres/raw-6-arrival-sessions/batch', 'mariadb/raw-6-arrival-sessions/batch']) {
