@@ -22,7 +22,7 @@ describe('redis: a database that is down is an error, never an empty result', ()
     const proxy = await TcpProxy.start(6379)
     try {
       {
-        await using db = new PraisonAIDB(urlFor(proxy.port), { retryDeadlineMs: 300 })
+        await using db = new PraisonAIDB(urlFor(proxy.port), { retryDeadlineMs: 2000 })
         await assertResumeReadFailsWhenCut(db, proxy, /zrangebyscore/i, 'resume')
       }
       await using direct = new PraisonAIDB(urlFor(6379))

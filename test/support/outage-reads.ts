@@ -42,7 +42,10 @@ export async function assertReadsFailWhileDown(db: PraisonAIDB): Promise<void> {
 /**
  * `aonAgentStart` whose write commits and whose resume read then finds the server gone
  * (the proxy cuts when the read's request, matching `readPattern`, is sent): it rejects with
- * `StoreUnavailableError` instead of resolving to no history. Resolves once checked.
+ * `StoreUnavailableError` instead of resolving to no history. Resolves once checked. `db`'s
+ * retry deadline must leave its open and its write time on a loaded machine: with 300 ms and
+ * the tables still to create, a full test run once failed the open before any read (the tests
+ * now create the tables first and give 2 s).
  */
 export async function assertResumeReadFailsWhenCut(db: PraisonAIDB, proxy: TcpProxy, readPattern: RegExp, sessionId: string): Promise<void> {
   let cut = false
