@@ -94,7 +94,7 @@ export class RedisTarget {
   }
 }
 
-/** How long `close()` waits for the server to answer QUIT and end the connection before it drops the socket. */
+/** How long `close()` waits for the server to answer QUIT and end the connection before it ends the connection itself. */
 const GOODBYE_MS = 1000
 
 /** One ioredis client: commands, Lua scripts, transactions, every failure mapped. */
