@@ -3,12 +3,12 @@
 // that breaks a case, a reference row or the report shows here and not in the next measurement.
 // Nothing is timed: the figures of a run this small mean nothing.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { runNode } from '../support/run-node.js'
 
 const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'agentdb-bench-smoke-'))
@@ -21,22 +21,10 @@ const TINY = [
   '--only', 'memory,sqlite-normal,sqlite-full,postgres,mariadb,redis',
 ]
 
-function runBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN, ...TINY, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
-
 describe('npm run bench', () => {
   it('runs every case and fills every target row on a tiny shape', async () => {
     const out = join(dir, 'results.json')
-    const { code, stdout, stderr } = await runBench(out)
+    const { code, stdout, stderr } = await runNode([RUN, ...TINY, '--out', out])
     assert.equal(code, 0, `the bench failed:\n${stderr.slice(-2000)}`)
     const log = stdout + stderr
     assert.doesNotMatch(log, /FAILED|skipped:/, 'no case failed and no backend was skipped')

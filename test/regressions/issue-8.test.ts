@@ -1,6 +1,5 @@
 // Regressions of issue 8: each test failed before its fix.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -11,6 +10,7 @@ import { after, describe, it } from 'node:test'
 import { PraisonAIDB, StoreError, StoreUnavailableError, type Message } from '../../src/index.js'
 import { openSyncBridge } from '../../src/core/offload/sync-bridge.js'
 import { PG_URL, dropSchemas } from '../postgres/admin.js'
+import { runNode, type NodeRun } from '../support/run-node.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'agentdb-issue8-'))
 const schemas: string[] = []
@@ -22,18 +22,7 @@ const INDEX_URL = pathToFileURL(fileURLToPath(new URL('../../src/index.js', impo
 let files = 0
 const freshDb = (): string => join(dir, `db-${++files}.db`)
 
-function run(args: readonly string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin ?? '')
-  })
-}
+const run = (args: readonly string[], stdin?: string): Promise<NodeRun> => runNode(args, { cwd: dir, ...(stdin === undefined ? {} : { stdin }) })
 
 /** A script that writes through the async (worker) surface and prints what it reads back. */
 const script = (file: string): string => `
